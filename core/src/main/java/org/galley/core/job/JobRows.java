@@ -1,0 +1,63 @@
+package org.galley.core.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import org.galley.protocol.JobState;
+
+/** Maps {@code job} rows to {@link Job} and inputs to and from jsonb text. */
+final class JobRows {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private JobRows() {}
+
+  static Job read(ResultSet rs) throws SQLException {
+    int exit = rs.getInt("exit_code");
+    Integer exitCode = rs.wasNull() ? null : exit;
+    return new Job(
+        rs.getLong("id"),
+        rs.getString("owner"),
+        rs.getString("tool_id"),
+        rs.getString("tool_version"),
+        inputsFromJson(rs.getString("inputs")),
+        rs.getString("pool"),
+        rs.getString("handler"),
+        JobState.fromDb(rs.getString("state")),
+        rs.getInt("attempt"),
+        rs.getString("runner"),
+        rs.getString("external_id"),
+        exitCode,
+        rs.getString("info"),
+        rs.getString("working_directory"),
+        instant(rs.getTimestamp("create_time")),
+        instant(rs.getTimestamp("update_time")),
+        instant(rs.getTimestamp("start_time")),
+        instant(rs.getTimestamp("end_time")));
+  }
+
+  static String inputsToJson(Map<String, Object> inputs) {
+    try {
+      return MAPPER.writeValueAsString(inputs);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("inputs are not JSON-serializable: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> inputsFromJson(String json) {
+    try {
+      return MAPPER.readValue(json, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("job inputs in the database are not JSON", e);
+    }
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,236 @@
+package org.galley.core.job;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.galley.protocol.JobState;
+
+/**
+ * The {@code job} table. Every state change is one guarded, attempt-fenced statement that also
+ * appends to {@code job_history}, and reports whether it won: a late write of an old attempt, or
+ * of a job that moved on, changes nothing. Every method blocks: call it from the blocking
+ * dispatcher, never from an actor's thread.
+ */
+public final class JobStore {
+
+  /** Appends the rows a CTE named {@code changed} returned to the history, and counts them. */
+  private static final String RECORD_HISTORY = """
+      INSERT INTO job_history (job_id, attempt, state, handler, info)
+      SELECT id, attempt, state, handler, info FROM changed
+      """;
+
+  private static final String INSERT_JOB = """
+      WITH changed AS (
+        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
+        VALUES (?, ?, ?, ?::jsonb, ?, 'new')      -- owner, tool id, tool version, inputs, pool
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed
+      """;
+
+  private static final String FIND_JOB = "SELECT * FROM job WHERE id = ?";
+
+  /** Galaxy's claim: lock new jobs of the pool oldest first, skipping rows other claimers hold. */
+  private static final String CLAIM_NEW_FOR_POOL = """
+      WITH changed AS (
+        UPDATE job SET state = 'queued', handler = ?, info = NULL, update_time = now()  -- handler
+        WHERE id IN (
+          SELECT id FROM job WHERE state = 'new' AND pool = ?                            -- pool
+          ORDER BY id LIMIT ?                                                            -- max jobs
+          FOR UPDATE SKIP LOCKED)
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed ORDER BY id
+      """;
+
+  private static final String MARK_RUNNING = """
+      WITH changed AS (
+        UPDATE job SET state = 'running', runner = ?, external_id = ?, working_directory = ?,  -- runner, external id, dir
+               start_time = now(), update_time = now()
+        WHERE id = ? AND attempt = ? AND handler = ? AND state = 'queued'                     -- id, attempt, handler
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  private static final String FINISH = """
+      WITH changed AS (
+        UPDATE job SET state = ?, exit_code = ?, info = ?, end_time = now(), update_time = now()  -- ok|error, exit code, info
+        WHERE id = ? AND attempt = ? AND handler = ? AND state IN ('queued', 'running')           -- id, attempt, handler
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  /** A job nobody holds yet is deleted at once; a held one becomes deleting for its handler to stop. */
+  private static final String CANCEL = """
+      WITH changed AS (
+        UPDATE job SET state = CASE WHEN state = 'new' THEN 'deleted' ELSE 'deleting' END,
+               end_time = CASE WHEN state = 'new' THEN now() END,
+               info = 'cancelled', update_time = now()
+        WHERE id = ? AND state IN ('new', 'queued', 'running')        -- id
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  private static final String MARK_DELETED = """
+      WITH changed AS (
+        UPDATE job SET state = 'deleted', exit_code = ?, end_time = now(), update_time = now()  -- exit code
+        WHERE id = ? AND attempt = ? AND state = 'deleting'                                     -- id, attempt
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  /**
+   * Hands an attempt back: the job is new again under the next attempt, so anything the old
+   * attempt still writes is fenced off. A job being cancelled is deleted instead.
+   */
+  private static final String REQUEUE = """
+      WITH changed AS (
+        UPDATE job SET
+          state = CASE WHEN state = 'deleting' THEN 'deleted' ELSE 'new' END,
+          attempt = CASE WHEN state = 'deleting' THEN attempt ELSE attempt + 1 END,
+          handler = CASE WHEN state = 'deleting' THEN handler END,
+          end_time = CASE WHEN state = 'deleting' THEN now() END,
+          runner = NULL, external_id = NULL, exit_code = NULL, start_time = NULL,
+          info = ?, update_time = now()                                            -- info
+        WHERE id = ? AND attempt = ? AND state IN ('queued', 'running', 'deleting')  -- id, attempt
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  private static final String HELD_BY = """
+      SELECT * FROM job WHERE handler = ? AND state IN ('queued', 'running', 'deleting') ORDER BY id  -- handler
+      """;
+
+  private static final String COUNT_NEW = "SELECT count(*) FROM job WHERE state = 'new' AND pool = ?";
+
+  private final DataSource dataSource;
+
+  public JobStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public Job insert(NewJob job) {
+    return queryOne(INSERT_JOB, job.owner(), job.toolId(), job.toolVersion(),
+        JobRows.inputsToJson(job.inputs()), job.pool()).orElseThrow();
+  }
+
+  public Optional<Job> find(long id) {
+    return queryOne(FIND_JOB, id);
+  }
+
+  /** Moves up to {@code max} new jobs of {@code pool} to {@code queued} for {@code handler}, oldest first. */
+  public List<Job> claimNew(String pool, String handler, int max) {
+    return query(CLAIM_NEW_FOR_POOL, handler, pool, max);
+  }
+
+  /** {@code queued → running}: the runner started the attempt. */
+  public boolean markRunning(long id, int attempt, String handler, String runner, String externalId, String workdir) {
+    return update(MARK_RUNNING, runner, externalId, workdir, id, attempt, handler);
+  }
+
+  /** {@code queued | running → ok | error} for the attempt of this handler. */
+  public boolean finish(long id, int attempt, String handler, JobState end, Integer exitCode, String info) {
+    if (end != JobState.OK && end != JobState.ERROR) {
+      throw new IllegalArgumentException("a job finishes ok or error, not " + end);
+    }
+    return update(FINISH, end.dbName(), exitCode, info, id, attempt, handler);
+  }
+
+  /** Cancels a job that is not finished; returns the job as it is afterwards, empty if unknown. */
+  public Optional<Job> cancel(long id) {
+    update(CANCEL, id);
+    return find(id);
+  }
+
+  /** {@code deleting → deleted}: the handler stopped the attempt. */
+  public boolean markDeleted(long id, int attempt, Integer exitCode) {
+    return update(MARK_DELETED, exitCode, id, attempt);
+  }
+
+  /** Gives an attempt back: {@code new} with the next attempt, or {@code deleted} if it was being cancelled. */
+  public boolean requeue(long id, int attempt, String info) {
+    return update(REQUEUE, info, id, attempt);
+  }
+
+  /** The jobs a handler holds: queued, running or being cancelled. */
+  public List<Job> heldBy(String handler) {
+    return query(HELD_BY, handler);
+  }
+
+  public long countNew(String pool) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COUNT_NEW)) {
+      ps.setString(1, pool);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  /** A page of jobs, newest first. */
+  public List<Job> list(JobQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM job WHERE true");
+    List<Object> args = new ArrayList<>();
+    q.owner().ifPresent(o -> {
+      sql.append(" AND owner = ?");
+      args.add(o);
+    });
+    if (!q.states().isEmpty()) {
+      sql.append(" AND state = ANY (?)");
+      args.add(q.states().stream().map(JobState::dbName).toArray(String[]::new));
+    }
+    q.toolId().ifPresent(t -> {
+      sql.append(" AND tool_id = ?");
+      args.add(t);
+    });
+    sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+    args.add(q.limit());
+    args.add(q.offset());
+    return query(sql.toString(), args.toArray());
+  }
+
+  private boolean update(String sql, Object... args) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
+      return ps.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  private Optional<Job> queryOne(String sql, Object... args) {
+    List<Job> jobs = query(sql, args);
+    return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
+  }
+
+  private List<Job> query(String sql, Object... args) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+        ResultSet rs = ps.executeQuery()) {
+      List<Job> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(JobRows.read(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object[] args) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof String[] strings) {
+        Array array = c.createArrayOf("text", strings);
+        ps.setArray(i + 1, array);
+      } else {
+        ps.setObject(i + 1, a);
+      }
+    }
+    return ps;
+  }
+}

@@ -1,0 +1,186 @@
+package org.galley.core.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.galley.core.db.Database;
+import org.galley.core.testing.TestDatabase;
+import org.galley.protocol.JobState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JobStoreIT {
+  static Database db;
+  static JobStore store;
+
+  @BeforeAll
+  static void start() {
+    db = TestDatabase.fresh();
+    store = new JobStore(db.dataSource());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    db.close();
+  }
+
+  static Job submit(String pool) {
+    return store.insert(new NewJob("alice", "sort_lines", "1.0", Map.of("text", "b\na"), pool));
+  }
+
+  @Test
+  void insertWritesANewJobAndItsHistory() throws SQLException {
+    Job job = submit("p-insert");
+    assertEquals(JobState.NEW, job.state());
+    assertEquals(1, job.attempt());
+    assertEquals(Map.of("text", "b\na"), job.inputs());
+    assertNotNull(job.createTime());
+    assertEquals(List.of("new"), history(job.id()));
+  }
+
+  @Test
+  void walksTheHappyPathAndRecordsEveryStep() throws SQLException {
+    Job job = submit("p-happy");
+    List<Job> claimed = store.claimNew("p-happy", "h1", 10);
+    assertEquals(1, claimed.size());
+    assertEquals(JobState.QUEUED, claimed.get(0).state());
+    assertEquals("h1", claimed.get(0).handler());
+    assertTrue(store.markRunning(job.id(), 1, "h1", "local", "1234", "/tmp/x"));
+    assertTrue(store.finish(job.id(), 1, "h1", JobState.OK, 0, null));
+    Job done = store.find(job.id()).orElseThrow();
+    assertEquals(JobState.OK, done.state());
+    assertEquals(0, done.exitCode());
+    assertNotNull(done.startTime());
+    assertNotNull(done.endTime());
+    assertEquals(List.of("new", "queued", "running", "ok"), history(job.id()));
+  }
+
+  @Test
+  void lateWritesOfAnOldAttemptAreRejected() {
+    Job job = submit("p-fence");
+    store.claimNew("p-fence", "h1", 1);
+    assertTrue(store.markRunning(job.id(), 1, "h1", "local", "1", "/tmp"));
+    assertTrue(store.requeue(job.id(), 1, "handler h1 was removed"));
+    Job requeued = store.find(job.id()).orElseThrow();
+    assertEquals(JobState.NEW, requeued.state());
+    assertEquals(2, requeued.attempt());
+    assertEquals(null, requeued.handler());
+
+    assertFalse(store.finish(job.id(), 1, "h1", JobState.OK, 0, null), "old attempt must not finish the job");
+    assertFalse(store.markRunning(job.id(), 1, "h1", "local", "1", "/tmp"));
+    assertFalse(store.requeue(job.id(), 1, "again"));
+
+    store.claimNew("p-fence", "h2", 1);
+    assertFalse(store.markRunning(job.id(), 2, "h1", "local", "1", "/tmp"), "another handler must not start it");
+    assertTrue(store.markRunning(job.id(), 2, "h2", "local", "2", "/tmp"));
+    assertTrue(store.finish(job.id(), 2, "h2", JobState.ERROR, 3, "exit code 3"));
+    assertFalse(store.finish(job.id(), 2, "h2", JobState.OK, 0, null), "a finished job stays finished");
+    assertEquals(JobState.ERROR, store.find(job.id()).orElseThrow().state());
+  }
+
+  @Test
+  void cancelDeletesANewJobAtOnceAndMarksAHeldOneDeleting() {
+    Job fresh = submit("p-cancel");
+    assertEquals(JobState.DELETED, store.cancel(fresh.id()).orElseThrow().state());
+    Job held = submit("p-cancel");
+    store.claimNew("p-cancel", "h1", 1);
+    assertEquals(JobState.DELETING, store.cancel(held.id()).orElseThrow().state());
+    assertFalse(store.finish(held.id(), 1, "h1", JobState.OK, 0, null), "a cancelled job does not finish ok");
+    assertTrue(store.markDeleted(held.id(), 1, -9));
+    assertEquals(JobState.DELETED, store.find(held.id()).orElseThrow().state());
+    assertEquals(JobState.DELETED, store.cancel(held.id()).orElseThrow().state(), "cancel of a finished job changes nothing");
+    assertEquals(Optional.empty(), store.cancel(987654321L));
+  }
+
+  @Test
+  void requeueOfAJobBeingCancelledDeletesIt() {
+    Job job = submit("p-requeue-cancel");
+    store.claimNew("p-requeue-cancel", "h1", 1);
+    store.cancel(job.id());
+    assertTrue(store.requeue(job.id(), 1, "handler gone"));
+    assertEquals(JobState.DELETED, store.find(job.id()).orElseThrow().state());
+  }
+
+  @Test
+  void claimsOnlyTheGivenPoolOldestFirstUpToTheLimit() {
+    Job a = submit("p-claim");
+    Job b = submit("p-claim");
+    submit("p-other");
+    Job c = submit("p-claim");
+    List<Job> first = store.claimNew("p-claim", "h1", 2);
+    assertEquals(List.of(a.id(), b.id()), first.stream().map(Job::id).toList());
+    assertEquals(List.of(c.id()), store.claimNew("p-claim", "h1", 5).stream().map(Job::id).toList());
+    assertEquals(List.of(), store.claimNew("p-claim", "h1", 5));
+    assertEquals(1, store.countNew("p-other"));
+    assertEquals(3, store.heldBy("h1").size());
+  }
+
+  @Test
+  void concurrentClaimersNeverTakeTheSameJob() throws Exception {
+    int jobs = 2000;
+    for (int i = 0; i < jobs; i++) {
+      submit("p-race");
+    }
+    ConcurrentLinkedQueue<Long> taken = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> claimers = new ArrayList<>();
+    for (int h = 0; h < 4; h++) {
+      String handler = "race-" + h;
+      claimers.add(pool.submit(() -> {
+        List<Job> got;
+        while (!(got = store.claimNew("p-race", handler, 7)).isEmpty()) {
+          got.forEach(j -> taken.add(j.id()));
+        }
+      }));
+    }
+    for (Future<?> f : claimers) {
+      f.get();
+    }
+    pool.shutdown();
+    Set<Long> unique = new HashSet<>(taken);
+    assertEquals(jobs, taken.size(), "every job claimed once");
+    assertEquals(jobs, unique.size(), "no job claimed twice");
+    assertEquals(0, store.countNew("p-race"));
+  }
+
+  @Test
+  void listsNewestFirstWithFilters() {
+    Job x = store.insert(new NewJob("lister", "word_count", "1.0", Map.of(), "p-list"));
+    Job y = store.insert(new NewJob("lister", "checksum", "1.0", Map.of(), "p-list"));
+    store.insert(new NewJob("someone-else", "checksum", "1.0", Map.of(), "p-list"));
+    List<Job> mine = store.list(new JobQuery(Optional.of("lister"), Set.of(), Optional.empty(), 10, 0));
+    assertEquals(List.of(y.id(), x.id()), mine.stream().map(Job::id).toList());
+    List<Job> checksums = store.list(new JobQuery(Optional.of("lister"), Set.of(JobState.NEW), Optional.of("checksum"), 10, 0));
+    assertEquals(List.of(y.id()), checksums.stream().map(Job::id).toList());
+    assertEquals(List.of(x.id()), store.list(new JobQuery(Optional.of("lister"), Set.of(), Optional.empty(), 1, 1))
+        .stream().map(Job::id).toList());
+  }
+
+  static List<String> history(long jobId) throws SQLException {
+    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT state FROM job_history WHERE job_id = " + jobId + " ORDER BY id")) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+}

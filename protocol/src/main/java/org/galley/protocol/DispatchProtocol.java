@@ -1,0 +1,54 @@
+package org.galley.protocol;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * Messages between pool dispatchers and handlers, which live on different nodes.
+ *
+ * <p>Work pulling: a handler tells each pool dispatcher it serves how many slots it has free;
+ * the dispatcher asks handlers with free slots to {@link Claim} new jobs of its pool, and the
+ * handler claims them in the database itself. A job is thus only ever taken by a handler that
+ * is alive at that moment, and a lost message delays work but never strands a job.
+ */
+public final class DispatchProtocol {
+  private DispatchProtocol() {}
+
+  /** What a pool dispatcher accepts. */
+  public interface DispatcherCommand extends CborSerializable {}
+
+  /** What a handler accepts from other nodes. Not sealed: the handler adds private messages. */
+  public interface HandlerCommand extends CborSerializable {}
+
+  /** The key a handler registers under for each pool it serves. */
+  public static ServiceKey<HandlerCommand> handlersOf(String pool) {
+    return ServiceKey.create(HandlerCommand.class, "handlers-" + pool);
+  }
+
+  // ---- to the dispatcher
+
+  /** A web node committed {@code count} new jobs of the dispatcher's pool. */
+  public record JobsSubmitted(int count) implements DispatcherCommand {}
+
+  /** A handler's free slots now; {@code draining} handlers are given no work. */
+  public record HandlerCapacity(
+      ActorRef<HandlerCommand> handler, String serverName, int freeSlots, boolean draining)
+      implements DispatcherCommand {}
+
+  /** A handler's answer to {@link Claim}: it took {@code claimed} of {@code requested}. */
+  public record ClaimDone(
+      ActorRef<HandlerCommand> handler, long ticket, int requested, int claimed, int freeSlots)
+      implements DispatcherCommand {}
+
+  // ---- to the handler
+
+  /** Claim up to {@code max} new jobs of {@code pool}, then answer with {@link ClaimDone}. */
+  public record Claim(String pool, int max, long ticket, ActorRef<DispatcherCommand> replyTo)
+      implements HandlerCommand {}
+
+  /** Answer with {@link HandlerCapacity}; sent by a dispatcher that sees a handler for the first time. */
+  public record ReportCapacity(ActorRef<DispatcherCommand> replyTo) implements HandlerCommand {}
+
+  /** The job was marked {@code deleting}: kill its process group if it runs here. */
+  public record CancelJob(long jobId) implements HandlerCommand {}
+}
