@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,11 +42,12 @@ public final class PoolDispatcher extends AbstractBehavior<DispatcherCommand> {
   public static final EntityTypeKey<DispatcherCommand> TYPE_KEY =
       EntityTypeKey.create(DispatcherCommand.class, "pool-dispatcher");
 
-  private record ListingChanged(Set<ActorRef<HandlerCommand>> live) implements DispatcherCommand {}
+  // Private messages never leave this JVM.
+  private record ListingChanged(Set<ActorRef<HandlerCommand>> live) implements DispatcherCommand, NoSerializationVerificationNeeded {}
 
-  private enum SweepTick implements DispatcherCommand { INSTANCE }
+  private enum SweepTick implements DispatcherCommand, NoSerializationVerificationNeeded { INSTANCE }
 
-  private record Swept(long newJobs) implements DispatcherCommand {}
+  private record Swept(long newJobs) implements DispatcherCommand, NoSerializationVerificationNeeded {}
 
   private final String pool;
   private final JobStore jobs;

@@ -1,0 +1,142 @@
+package org.galley.ops;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.galley.core.cluster.ClusterConfig;
+import org.galley.core.cluster.ClusterSettings;
+import org.galley.core.db.Database;
+import org.galley.core.db.DatabaseSettings;
+import org.galley.core.dispatch.ClusterJobEvents;
+import org.galley.core.dispatch.PoolDispatcher;
+import org.galley.core.job.JobStore;
+import org.galley.core.settings.JobsSettings;
+import org.galley.core.settings.NodeSettings;
+import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.HandlerNode;
+import org.galley.handler.HandlerSettings;
+import org.galley.protocol.DispatchProtocol.CancelJob;
+import org.galley.web.AdminKey;
+import org.galley.web.WebNode;
+import org.galley.web.WebSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Galley process, put together from its settings: database, actor system, cluster
+ * membership, pool dispatchers, and the handler and web parts its roles ask for. Stopping the
+ * actor system (Ctrl-C runs coordinated shutdown) stops jobs, unbinds HTTP and closes the
+ * database last.
+ */
+public final class GalleyNode {
+  private static final Logger log = LoggerFactory.getLogger(GalleyNode.class);
+
+  private final ActorSystem<Void> system;
+  private final NodeSettings node;
+  private final ServerBinding http;
+
+  private GalleyNode(ActorSystem<Void> system, NodeSettings node, ServerBinding http) {
+    this.system = system;
+    this.node = node;
+    this.http = http;
+  }
+
+  public static GalleyNode start(Config config) throws Exception {
+    NodeSettings node = NodeSettings.fromConfig(config);
+    DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config);
+    ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
+    JobsSettings jobsSettings = JobsSettings.fromConfig(config);
+    ToolRegistry tools = ToolRegistry.fromConfig(config);
+    log.info("{}", node);
+    log.info("{}", dbSettings);
+    log.info("{}", clusterSettings);
+    log.info("{}", jobsSettings);
+    Files.createDirectories(node.varDir());
+
+    Database db = Database.open(dbSettings, node.varDir());
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
+          ClusterConfig.build(config, node, clusterSettings, db));
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database",
+        () -> CompletableFuture.supplyAsync(() -> {
+          closeQuietly(db);
+          return Done.getInstance();
+        }));
+    try {
+      return assemble(system, config, node, clusterSettings, jobsSettings, tools, db);
+    } catch (Exception e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static GalleyNode assemble(ActorSystem<Void> system, Config config, NodeSettings node,
+      ClusterSettings clusterSettings, JobsSettings jobsSettings, ToolRegistry tools, Database db) throws Exception {
+    Cluster cluster = Cluster.get(system);
+    if (clusterSettings.seedNodes().isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    JobStore jobs = new JobStore(db.dataSource());
+    PoolDispatcher.initSharding(system, jobs, jobsSettings.sweepInterval());
+    ActorRef<Topic.Command<CancelJob>> cancels = ClusterJobEvents.spawnCancelTopic(system);
+    if (node.isHandler()) {
+      HandlerNode.start(system, node, HandlerSettings.fromConfig(config), jobs, tools,
+          pool -> PoolDispatcher.of(system, pool), cancels);
+    }
+    ServerBinding http = null;
+    if (node.isWeb()) {
+      String adminKey = AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
+      http = WebNode.start(system, WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
+              new ClusterJobEvents(system, cancels), adminKey)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new GalleyNode(system, node, http);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public NodeSettings settings() {
+    return node;
+  }
+
+  /** The bound HTTP address, or null on a node without the web role. */
+  public ServerBinding http() {
+    return http;
+  }
+
+  /** Runs coordinated shutdown and waits for it. */
+  public void stop(Duration timeout) throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static void closeQuietly(Database db) {
+    try {
+      db.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("closing the database failed: {}", e.toString());
+    }
+  }
+}
