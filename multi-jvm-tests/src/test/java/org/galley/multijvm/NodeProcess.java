@@ -1,0 +1,140 @@
+package org.galley.multijvm;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Galley node as a real JVM process started from the built distribution, its output in a
+ * log file. Tests start, kill -9, stop (SIGTERM) and restart these.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final List<String> command;
+  private final Path log;
+  private Process process;
+
+  private NodeProcess(String name, List<String> command, Path log) {
+    this.name = name;
+    this.command = command;
+    this.log = log;
+  }
+
+  /** Starts {@code org.galley.ops.Main} with the given {@code galley.*} system properties. */
+  public static NodeProcess start(String name, Path logDir, Map<String, String> properties) throws IOException {
+    String dist = System.getProperty("galley.dist");
+    if (dist == null || !Files.isDirectory(Path.of(dist))) {
+      throw new IllegalStateException("galley.dist must name the built distribution's lib folder, got " + dist);
+    }
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.add("-cp");
+    cmd.add(dist + "/*");
+    cmd.add("org.galley.ops.Main");
+    Files.createDirectories(logDir);
+    NodeProcess node = new NodeProcess(name, List.copyOf(cmd), logDir.resolve(name + ".log"));
+    node.launch();
+    return node;
+  }
+
+  private void launch() throws IOException {
+    process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /** Starts the same command again (after a kill or stop). */
+  public void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    launch();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** kill -9: no shutdown hook, no goodbye to the cluster. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as Ctrl-C or systemd would; waits for the exit code. */
+  public int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " did not stop within " + timeout + "; log: " + log);
+    }
+    return process.exitValue();
+  }
+
+  /** Waits until GET url answers 200, or fails with the tail of the log. */
+  public void awaitHttp(String url, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      try {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.onSpinWait();
+      TimeUnit.MILLISECONDS.sleep(50); // poll interval of a deadline-bounded wait, not a fixed sleep
+    }
+    throw new AssertionError(name + " did not answer " + url + " within " + timeout + ":\n" + logTail());
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
