@@ -100,6 +100,41 @@ public final class JobStore {
         RETURNING id, attempt, state, handler, info)
       """ + RECORD_HISTORY;
 
+  /**
+   * Requeues every job a removed handler held, in one statement: a job being cancelled is
+   * deleted, one that used its last attempt ends in error, the rest are new under the next
+   * attempt. All SET expressions read the row as it was.
+   */
+  private static final String REQUEUE_ALL_HELD_BY = """
+      WITH changed AS (
+        UPDATE job SET
+          state = CASE WHEN state = 'deleting' THEN 'deleted' WHEN attempt >= ? THEN 'error' ELSE 'new' END,  -- max attempts
+          attempt = CASE WHEN state = 'deleting' OR attempt >= ? THEN attempt ELSE attempt + 1 END,          -- max attempts
+          handler = CASE WHEN state = 'deleting' OR attempt >= ? THEN handler END,                           -- max attempts
+          end_time = CASE WHEN state = 'deleting' OR attempt >= ? THEN now() END,                            -- max attempts
+          info = CASE WHEN state = 'deleting' THEN info
+                      WHEN attempt >= ? THEN ? || ' after ' || attempt || ' attempt(s)'                      -- max attempts, reason
+                      ELSE ? END,                                                                            -- reason
+          runner = CASE WHEN attempt >= ? THEN runner END,                                                   -- max attempts
+          external_id = CASE WHEN attempt >= ? THEN external_id END,                                         -- max attempts
+          start_time = CASE WHEN attempt >= ? THEN start_time END,                                           -- max attempts
+          update_time = now()
+        WHERE handler = ? AND state IN ('queued', 'running', 'deleting')                                     -- handler
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed ORDER BY id
+      """;
+
+  private static final String HANDLERS_HOLDING_JOBS = """
+      SELECT DISTINCT handler FROM job WHERE state IN ('queued', 'running', 'deleting') AND handler IS NOT NULL
+      """;
+
+  /** Says why new jobs wait; not a state change, so no history row. */
+  private static final String NOTE_WAITING = """
+      UPDATE job SET info = ? WHERE state = 'new' AND pool = ? AND info IS DISTINCT FROM ?  -- info, pool, info
+      """;
+
   private static final String HELD_BY = """
       SELECT * FROM job WHERE handler = ? AND state IN ('queued', 'running', 'deleting') ORDER BY id  -- handler
       """;
@@ -153,6 +188,38 @@ public final class JobStore {
   /** Gives an attempt back: {@code new} with the next attempt, or {@code deleted} if it was being cancelled. */
   public boolean requeue(long id, int attempt, String info) {
     return update(REQUEUE, info, id, attempt);
+  }
+
+  /**
+   * Hands back every job of a handler that left the cluster. Returns the jobs as they are
+   * afterwards: {@code new} ones need dispatching, {@code error} ones used their last attempt.
+   */
+  public List<Job> requeueAllHeldBy(String handler, int maxAttempts, String reason) {
+    Object m = maxAttempts;
+    return query(REQUEUE_ALL_HELD_BY, m, m, m, m, m, reason, reason, m, m, m, handler);
+  }
+
+  /** Server names of handlers that hold jobs now. */
+  public List<String> handlersHoldingJobs() {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HANDLERS_HOLDING_JOBS);
+        ResultSet rs = ps.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  /** Sets {@code info} of the pool's new jobs, e.g. that no live handler serves the pool. */
+  public int noteWaiting(String pool, String info) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, NOTE_WAITING, new Object[] {info, pool, info})) {
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
   }
 
   /** The jobs a handler holds: queued, running or being cancelled. */

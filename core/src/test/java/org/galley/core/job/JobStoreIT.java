@@ -119,6 +119,49 @@ class JobStoreIT {
   }
 
   @Test
+  void requeuesEveryJobOfARemovedHandlerUntilItsLastAttempt() {
+    String pool = "p-removed";
+    Job running = submit(pool);
+    Job queued = submit(pool);
+    Job cancelling = submit(pool);
+    Job elsewhere = submit(pool);
+    store.claimNew(pool, "gone", 3);
+    store.claimNew(pool, "alive", 1);
+    store.markRunning(running.id(), 1, "gone", "local", "1", "/tmp");
+    store.cancel(cancelling.id());
+
+    List<Job> after = store.requeueAllHeldBy("gone", 2, "handler gone was removed");
+    assertEquals(List.of(running.id(), queued.id(), cancelling.id()), after.stream().map(Job::id).toList());
+    Job r = store.find(running.id()).orElseThrow();
+    assertEquals(JobState.NEW, r.state());
+    assertEquals(2, r.attempt());
+    assertEquals("handler gone was removed", r.info());
+    assertEquals(null, r.handler());
+    assertEquals(JobState.DELETED, store.find(cancelling.id()).orElseThrow().state());
+    assertEquals(JobState.QUEUED, store.find(elsewhere.id()).orElseThrow().state(), "other handlers' jobs stay");
+    assertEquals(List.of("alive"), store.handlersHoldingJobs());
+
+    store.claimNew(pool, "gone-again", 5);
+    store.requeueAllHeldBy("gone-again", 2, "handler gone-again was removed");
+    Job last = store.find(running.id()).orElseThrow();
+    assertEquals(JobState.ERROR, last.state(), "the second attempt was the last");
+    assertEquals("handler gone-again was removed after 2 attempt(s)", last.info());
+    assertEquals(2, last.attempt());
+  }
+
+  @Test
+  void notesWhyNewJobsWaitWithoutTouchingOthers() {
+    Job waiting = submit("p-nobody");
+    Job other = submit("p-somebody");
+    assertEquals(1, store.noteWaiting("p-nobody", "no live handler serves pool p-nobody"));
+    assertEquals(0, store.noteWaiting("p-nobody", "no live handler serves pool p-nobody"), "idempotent");
+    assertEquals("no live handler serves pool p-nobody", store.find(waiting.id()).orElseThrow().info());
+    assertEquals(null, store.find(other.id()).orElseThrow().info());
+    store.claimNew("p-nobody", "h", 1);
+    assertEquals(null, store.find(waiting.id()).orElseThrow().info(), "a claim clears the note");
+  }
+
+  @Test
   void claimsOnlyTheGivenPoolOldestFirstUpToTheLimit() {
     Job a = submit("p-claim");
     Job b = submit("p-claim");
