@@ -133,6 +133,13 @@ public final class PoolDispatcher extends AbstractBehavior<DispatcherCommand> {
   private Behavior<DispatcherCommand> onSwept(Swept msg) {
     sweeping = false;
     state = state.swept(msg.newJobs());
+    if (msg.newJobs() > 0 && !state.anyHandlerTakingWork()) {
+      // Tell the people waiting why; the first claim clears the note.
+      String why = state.liveHandlers() == 0
+          ? "waiting: no live handler serves pool " + pool
+          : "waiting: every live handler of pool " + pool + " is drained";
+      CompletableFuture.runAsync(() -> jobs.noteWaiting(pool, why), blocking);
+    }
     return dispatch();
   }
 

@@ -114,6 +114,11 @@ public record PoolState(
     return new PoolState(next, stillPending, submissions, openClaims, nextTicket);
   }
 
+  /** Whether some live handler takes work at all (free slots or not). */
+  public boolean anyHandlerTakingWork() {
+    return handlers.values().stream().anyMatch(h -> h.live() && !h.draining());
+  }
+
   public long liveHandlers() {
     return handlers.values().stream().filter(HandlerView::live).count();
   }

@@ -3,8 +3,17 @@ package org.galley.core.settings;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** {@code galley.jobs}: how jobs reach handlers and how often they may be retried. */
-public record JobsSettings(String assignWith, int maxAttempts, Duration sweepInterval) {
+/**
+ * {@code galley.jobs}: how jobs reach handlers, how often they may be retried, and when the jobs
+ * of a handler that left the cluster are handed back.
+ */
+public record JobsSettings(
+    String assignWith,
+    int maxAttempts,
+    Duration sweepInterval,
+    Duration requeueDelay,
+    Duration reconcileGrace,
+    Duration reconcileInterval) {
 
   public JobsSettings {
     if (!assignWith.equals("cluster")) {
@@ -13,13 +22,21 @@ public record JobsSettings(String assignWith, int maxAttempts, Duration sweepInt
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("galley.jobs.max-attempts: at least 1, got " + maxAttempts);
     }
-    if (sweepInterval.toMillis() < 10) {
-      throw new IllegalArgumentException("galley.jobs.sweep-interval: at least 10ms, got " + sweepInterval);
-    }
+    atLeast("sweep-interval", sweepInterval, Duration.ofMillis(10));
+    atLeast("requeue-delay", requeueDelay, Duration.ZERO);
+    atLeast("reconcile-grace", reconcileGrace, Duration.ZERO);
+    atLeast("reconcile-interval", reconcileInterval, Duration.ofSeconds(1));
   }
 
   public static JobsSettings fromConfig(Config config) {
     Config c = config.getConfig("galley.jobs");
-    return new JobsSettings(c.getString("assign-with"), c.getInt("max-attempts"), c.getDuration("sweep-interval"));
+    return new JobsSettings(c.getString("assign-with"), c.getInt("max-attempts"), c.getDuration("sweep-interval"),
+        c.getDuration("requeue-delay"), c.getDuration("reconcile-grace"), c.getDuration("reconcile-interval"));
+  }
+
+  private static void atLeast(String key, Duration value, Duration min) {
+    if (value.compareTo(min) < 0) {
+      throw new IllegalArgumentException("galley.jobs." + key + ": at least " + min + ", got " + value);
+    }
   }
 }

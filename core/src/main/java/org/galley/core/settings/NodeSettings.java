@@ -60,9 +60,10 @@ public record NodeSettings(Set<String> roles, Set<String> pools, String serverNa
     return all;
   }
 
-  /** Cluster roles mirror the settings: web, handler and pool:NAME. */
+  /** Cluster roles mirror the settings: web, handler, pool:NAME, and server:NAME. */
   public List<String> clusterRoles() {
     List<String> out = new java.util.ArrayList<>(roles);
+    out.add(Roles.ofServer(serverName));
     if (isHandler()) {
       servedPools().forEach(p -> out.add(Roles.ofPool(p)));
     }

@@ -1,0 +1,164 @@
+package org.galley.core.dispatch;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.galley.core.job.Job;
+import org.galley.core.job.JobStore;
+import org.galley.core.settings.JobsSettings;
+import org.galley.protocol.DispatchProtocol.JobsSubmitted;
+import org.galley.protocol.JobState;
+import org.galley.protocol.Roles;
+
+/**
+ * Hands back the jobs of handlers that left the cluster: Galaxy strands them until an
+ * administrator runs an UPDATE by hand. A cluster singleton, so one node decides.
+ *
+ * <p>Only removal counts, never mere unreachability: a member is removed after the Split Brain
+ * Resolver downed it (or it left), and only then, after {@code requeue-delay}, are its jobs
+ * requeued under the next attempt, which fences off anything the old attempt still writes. A
+ * handler that is a member again under the same server name keeps its jobs: it recovers them.
+ *
+ * <p>Events missed while the singleton moves are caught by reconciliation: every
+ * {@code reconcile-interval} (first after {@code reconcile-grace}) handlers holding jobs are
+ * compared with the members.
+ */
+public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command> {
+
+  /** Local messages only; the singleton is never addressed from outside. */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  private record MemberRemoved(Member member) implements Command {}
+
+  private record Reap(String serverName) implements Command {}
+
+  private enum ReconcileTick implements Command { INSTANCE }
+
+  private record Holding(List<String> handlers) implements Command {}
+
+  private record Reaped(String serverName, List<Job> jobs, Throwable failure) implements Command {}
+
+  private final JobStore jobs;
+  private final JobsSettings settings;
+  private final Executor blocking;
+  private final Cluster cluster;
+  private final TimerScheduler<Command> timers;
+
+  public static void init(ActorSystem<?> system, JobStore jobs, JobsSettings settings) {
+    ClusterSingleton.get(system).init(SingletonActor.of(
+        Behaviors.supervise(create(jobs, settings)).onFailure(SupervisorStrategy.restart()), "handler-reaper"));
+  }
+
+  public static Behavior<Command> create(JobStore jobs, JobsSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new HandlerReaper(ctx, timers, jobs, settings)));
+  }
+
+  private HandlerReaper(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobStore jobs, JobsSettings settings) {
+    super(ctx);
+    this.jobs = jobs;
+    this.settings = settings;
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
+    this.cluster = Cluster.get(ctx.getSystem());
+    cluster.subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new MemberRemoved(e.member())),
+        ClusterEvent.MemberRemoved.class));
+    this.timers = timers;
+    timers.startTimerWithFixedDelay(ReconcileTick.INSTANCE, settings.reconcileGrace(), settings.reconcileInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessage(Reap.class, this::onReap)
+        .onMessageEquals(ReconcileTick.INSTANCE, this::onReconcileTick)
+        .onMessage(Holding.class, this::onHolding)
+        .onMessage(Reaped.class, this::onReaped)
+        .build();
+  }
+
+  private Behavior<Command> onMemberRemoved(MemberRemoved msg) {
+    if (msg.member().hasRole(Roles.HANDLER)) {
+      Roles.serverName(msg.member().getRoles()).ifPresent(name -> {
+        getContext().getLog().info("handler {} was removed from the cluster; its jobs are requeued in {}",
+            name, settings.requeueDelay());
+        timers.startSingleTimer("reap-" + name, new Reap(name), settings.requeueDelay());
+      });
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReap(Reap msg) {
+    if (isMember(msg.serverName())) {
+      getContext().getLog().info("handler {} is a member again; it recovers its own jobs", msg.serverName());
+      return this;
+    }
+    String reason = "handler " + msg.serverName() + " left the cluster";
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(() -> jobs.requeueAllHeldBy(msg.serverName(), settings.maxAttempts(), reason), blocking),
+        (done, failure) -> new Reaped(msg.serverName(), done == null ? List.of() : done, failure));
+    return this;
+  }
+
+  private Behavior<Command> onReaped(Reaped msg) {
+    if (msg.failure() != null) {
+      getContext().getLog().warn("requeueing jobs of {} failed ({}); reconciliation retries", msg.serverName(), msg.failure().toString());
+      return this;
+    }
+    if (msg.jobs().isEmpty()) {
+      return this;
+    }
+    Map<String, Long> newPerPool = msg.jobs().stream().filter(j -> j.state() == JobState.NEW)
+        .collect(Collectors.groupingBy(Job::pool, Collectors.counting()));
+    long failed = msg.jobs().stream().filter(j -> j.state() == JobState.ERROR).count();
+    getContext().getLog().info("requeued {} job(s) of handler {}; {} used their last attempt",
+        newPerPool.values().stream().mapToLong(Long::longValue).sum(), msg.serverName(), failed);
+    newPerPool.forEach((pool, n) -> PoolDispatcher.of(getContext().getSystem(), pool).tell(new JobsSubmitted(n.intValue())));
+    return this;
+  }
+
+  private Behavior<Command> onReconcileTick() {
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(jobs::handlersHoldingJobs, blocking),
+        (names, failure) -> new Holding(failure == null ? names : List.of()));
+    return this;
+  }
+
+  private Behavior<Command> onHolding(Holding msg) {
+    for (String name : msg.handlers()) {
+      if (!isMember(name)) {
+        getContext().getSelf().tell(new Reap(name));
+      }
+    }
+    return this;
+  }
+
+  /** A member that is not down or removed carries the name; unreachable members count. */
+  private boolean isMember(String serverName) {
+    for (Member m : cluster.state().getMembers()) {
+      MemberStatus s = m.status();
+      if (s != MemberStatus.down() && s != MemberStatus.removed() && m.hasRole(Roles.ofServer(serverName))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
