@@ -1,0 +1,62 @@
+package org.galley.multijvm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code galley db} as a real process: the embedded PostgreSQL every node of a test cluster shares. */
+public final class DatabaseProcess implements AutoCloseable {
+  private final Process process;
+  private final String url;
+  private final Path log;
+
+  private DatabaseProcess(Process process, String url, Path log) {
+    this.process = process;
+    this.url = url;
+    this.log = log;
+  }
+
+  public static DatabaseProcess start(Path dir) throws Exception {
+    Files.createDirectories(dir);
+    int port = NodeProcess.freePort();
+    Path log = dir.resolve("db.log");
+    Process p = new ProcessBuilder(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC", "-Xmx64m",
+            "-Dgalley.var-dir=" + dir.resolve("var"),
+            "-Dgalley.db.embedded.port=" + port,
+            "-cp", System.getProperty("galley.dist") + "/*",
+            "org.galley.ops.DatabaseMain"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new AssertionError("galley db exited: " + Files.readString(log));
+      }
+      if (Files.exists(log) && Files.readString(log).contains(url)) {
+        return new DatabaseProcess(p, url, log);
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // poll interval of a deadline-bounded wait
+    }
+    p.destroyForcibly();
+    throw new AssertionError("galley db did not print its URL: " + Files.readString(log));
+  }
+
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

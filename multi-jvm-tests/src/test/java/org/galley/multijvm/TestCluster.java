@@ -1,0 +1,171 @@
+package org.galley.multijvm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster of real Galley processes on one machine: a shared {@code galley db}, web nodes and
+ * handlers with their own state directories, joined through the first web node as seed. Adds a
+ * test tool, {@code stamp}, that records every run of an attempt (its pid, start, ticks, end)
+ * in a shared folder, so tests can see when attempts of one job overlapped.
+ */
+public final class TestCluster implements AutoCloseable {
+  public static final String ADMIN_KEY = "test-admin-key-0123456789";
+
+  private final Path dir;
+  private final DatabaseProcess db;
+  private final int seedPort;
+  private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+  private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
+  private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+  private final Path stamps;
+  private final Path toolsDir;
+
+  private TestCluster(Path dir, DatabaseProcess db, int seedPort) throws IOException {
+    this.dir = dir;
+    this.db = db;
+    this.seedPort = seedPort;
+    this.stamps = Files.createDirectories(dir.resolve("stamps"));
+    this.toolsDir = Files.createDirectories(dir.resolve("tools"));
+    writeTestTools();
+  }
+
+  public static TestCluster create(String name) throws Exception {
+    Path dir = Path.of("target", "clusters", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+    DatabaseProcess db = DatabaseProcess.start(dir.resolve("db"));
+    return new TestCluster(dir, db, NodeProcess.freePort());
+  }
+
+  /** Starts a web node; the first one is the cluster's seed. Returns its API client once it answers. */
+  public ApiClient startWeb(String name) throws Exception {
+    int http = NodeProcess.freePort();
+    Map<String, String> props = common(name, nodes.isEmpty() ? seedPort : NodeProcess.freePort());
+    props.put("galley.roles", "web");
+    props.put("galley.http.port", Integer.toString(http));
+    NodeProcess node = NodeProcess.start(name, dir.resolve("logs"), props);
+    nodes.put(name, node);
+    httpPorts.put(name, http);
+    node.awaitHttp("http://127.0.0.1:" + http + "/api/version", Duration.ofSeconds(120));
+    return api(name);
+  }
+
+  /** Starts a handler of the given pools with {@code workers} slots; returns once it is ready. */
+  public NodeProcess startHandler(String name, String pools, int workers, String... extra) throws Exception {
+    Map<String, String> props = common(name, NodeProcess.freePort());
+    props.put("galley.roles", "handler");
+    props.put("galley.pools", pools);
+    props.put("galley.handler.workers", Integer.toString(workers));
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      props.put(extra[i], extra[i + 1]);
+    }
+    NodeProcess node = NodeProcess.start(name, dir.resolve("logs"), props);
+    nodes.put(name, node);
+    awaitReady(name);
+    return node;
+  }
+
+  /** Waits for the node's management {@code /ready}. */
+  public void awaitReady(String name) throws Exception {
+    nodes.get(name).awaitHttp("http://127.0.0.1:" + managementPorts.get(name) + "/ready", Duration.ofSeconds(120));
+  }
+
+  public NodeProcess node(String name) {
+    return nodes.get(name);
+  }
+
+  public ApiClient api(String webNode) {
+    return new ApiClient("http://127.0.0.1:" + httpPorts.get(webNode), ADMIN_KEY);
+  }
+
+  public String managementUrl(String name) {
+    return "http://127.0.0.1:" + managementPorts.get(name);
+  }
+
+  /** Runs of the {@code stamp} tool for one tag: pid → timestamps (ns) of its start, ticks and end. */
+  public Map<String, List<Long>> runsOf(String tag) throws IOException {
+    Map<String, List<Long>> runs = new LinkedHashMap<>();
+    Path f = stamps.resolve(tag + ".log");
+    if (!Files.exists(f)) {
+      return runs;
+    }
+    for (String line : Files.readAllLines(f)) {
+      String[] p = line.trim().split(" ");
+      if (p.length == 3) {
+        runs.computeIfAbsent(p[1], k -> new ArrayList<>()).add(Long.parseLong(p[2]));
+      }
+    }
+    return runs;
+  }
+
+  /** Whether any two runs of the tag overlapped in time (each run spans its first to last record). */
+  public boolean runsOverlap(String tag) throws IOException {
+    List<long[]> spans = new ArrayList<>();
+    for (List<Long> times : runsOf(tag).values()) {
+      spans.add(new long[] {times.get(0), times.get(times.size() - 1)});
+    }
+    spans.sort((a, b) -> Long.compare(a[0], b[0]));
+    for (int i = 1; i < spans.size(); i++) {
+      if (spans.get(i)[0] <= spans.get(i - 1)[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, String> common(String name, int clusterPort) {
+    int management = managementPort(name);
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("galley.server-name", name);
+    p.put("galley.var-dir", dir.resolve("nodes").resolve(name).toString());
+    p.put("galley.db.url", db.url());
+    p.put("galley.db.pool-size", "4");
+    p.put("galley.cluster.port", Integer.toString(clusterPort));
+    p.put("galley.cluster.seed-nodes", "127.0.0.1:" + seedPort);
+    p.put("galley.management.port", Integer.toString(management));
+    p.put("galley.admin-key", ADMIN_KEY);
+    p.put("galley.tools.dir", toolsDir.toString());
+    return p;
+  }
+
+  private int managementPort(String name) {
+    return managementPorts.computeIfAbsent(name, n -> {
+      try {
+        return NodeProcess.freePort();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /**
+   * {@code stamp}: records "start|tick|end PID NANOS" lines in stamps/TAG.log, ticking every
+   * 50 ms for {@code ticks} ticks. {@code stamp_special} is the same tool mapped to pool special.
+   * The shell text is constant; tag and ticks are positional arguments.
+   */
+  private void writeTestTools() throws IOException {
+    String script = "f=\\\"$1/$2.log\\\"; echo \\\"start $$ $(date +%s%N)\\\" >> \\\"$f\\\"; i=0; "
+        + "while [ $i -lt $3 ]; do sleep 0.05; echo \\\"tick $$ $(date +%s%N)\\\" >> \\\"$f\\\"; i=$((i+1)); done; "
+        + "echo \\\"end $$ $(date +%s%N)\\\" >> \\\"$f\\\"; hostname >/dev/null";
+    String params = "parameters = [ { name = tag, type = text, required = true, pattern = \"[a-z0-9-]{1,40}\" },"
+        + " { name = ticks, type = integer, min = 0, max = 10000, default = 0 } ]";
+    String argv = "argv = [\"sh\", \"-c\", \"" + script + "\", \"stamp\", \"" + stamps + "\", \"${tag}\", \"${ticks}\"]";
+    Files.writeString(toolsDir.resolve("test-tools.conf"), "tools = [\n"
+        + "  { id = stamp, version = \"1\", " + argv + ", " + params + " }\n"
+        + "  { id = stamp_special, version = \"1\", pool = special, " + argv + ", " + params + " }\n"
+        + "]\n");
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (NodeProcess n : nodes.values()) {
+      n.close();
+    }
+    db.close();
+  }
+}
