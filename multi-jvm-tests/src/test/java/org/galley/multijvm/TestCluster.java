@@ -151,7 +151,7 @@ public final class TestCluster implements AutoCloseable {
   private void writeTestTools() throws IOException {
     String script = "f=\\\"$1/$2.log\\\"; echo \\\"start $$ $(date +%s%N)\\\" >> \\\"$f\\\"; i=0; "
         + "while [ $i -lt $3 ]; do sleep 0.05; echo \\\"tick $$ $(date +%s%N)\\\" >> \\\"$f\\\"; i=$((i+1)); done; "
-        + "echo \\\"end $$ $(date +%s%N)\\\" >> \\\"$f\\\"; hostname >/dev/null";
+        + "echo \\\"end $$ $(date +%s%N)\\\" >> \\\"$f\\\"";
     String params = "parameters = [ { name = tag, type = text, required = true, pattern = \"[a-z0-9-]{1,40}\" },"
         + " { name = ticks, type = integer, min = 0, max = 10000, default = 0 } ]";
     String argv = "argv = [\"sh\", \"-c\", \"" + script + "\", \"stamp\", \"" + stamps + "\", \"${tag}\", \"${ticks}\"]";
