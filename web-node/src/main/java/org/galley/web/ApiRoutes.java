@@ -32,6 +32,10 @@ final class ApiRoutes extends AllDirectives {
         jobs.route(),
         tools.route(),
         users.route()));
-    return api.seal(ErrorHandling.rejections(settings.maxBody()), ErrorHandling.exceptions());
+    Route sealed = api.seal(ErrorHandling.rejections(settings.maxBody()), ErrorHandling.exceptions());
+    // Pekko answers a request that outlives pekko.http.server.request-timeout itself, in plain text
+    // unless told otherwise; the work may still complete, which the message must not deny.
+    return withRequestTimeoutResponse(request -> Json.error(ErrorCode.TIMED_OUT,
+        "no answer in time; the request may still take effect, look before you retry"), () -> sealed);
   }
 }

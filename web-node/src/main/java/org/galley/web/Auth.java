@@ -34,8 +34,8 @@ final class Auth extends AllDirectives {
   Route authenticated(Function<Caller, Route> inner) {
     return optionalHeaderValueByName(HEADER, header ->
         parameterOptional(QUERY_PARAMETER, query -> {
-          Optional<String> key = header.isPresent() ? header : query;
-          if (key.isEmpty() || key.get().isBlank()) {
+          Optional<String> key = header.filter(h -> !h.isBlank()).or(() -> query.filter(q -> !q.isBlank()));
+          if (key.isEmpty()) {
             throw new ApiException(ErrorCode.NO_KEY,
                 "an API key is required: send it in header " + HEADER + " or as ?" + QUERY_PARAMETER + "=");
           }

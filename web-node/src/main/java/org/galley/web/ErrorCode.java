@@ -21,7 +21,8 @@ public enum ErrorCode {
   CONFLICT(StatusCodes.CONFLICT, 1),
   BODY_TOO_LARGE(StatusCodes.CONTENT_TOO_LARGE, 1),
   INTERNAL(StatusCodes.INTERNAL_SERVER_ERROR, 1),
-  DATABASE_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 1);
+  DATABASE_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 1),
+  TIMED_OUT(StatusCodes.SERVICE_UNAVAILABLE, 2);
 
   private final StatusCode status;
   private final int code;
