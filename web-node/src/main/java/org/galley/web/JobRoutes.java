@@ -1,0 +1,162 @@
+package org.galley.web;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.galley.core.dispatch.JobEvents;
+import org.galley.core.job.Job;
+import org.galley.core.job.JobStore;
+import org.galley.core.job.NewJob;
+import org.galley.core.tools.InvalidInputException;
+import org.galley.core.tools.Tool;
+import org.galley.core.tools.ToolRegistry;
+import org.galley.protocol.JobState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/jobs}: submit, show, list, cancel, stdout and stderr. Input is checked completely
+ * before the one INSERT, so a refused request writes nothing. Another user's job answers 404,
+ * exactly like a job that does not exist, so ids reveal nothing.
+ */
+final class JobRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
+  /** Set when a job's output was longer than {@code max-output}: how many leading bytes were left out. */
+  static final String SKIPPED_HEADER = "x-galley-output-skipped";
+
+  private final WebSettings settings;
+  private final Auth auth;
+  private final Blocking blocking;
+  private final JobStore jobs;
+  private final ToolRegistry tools;
+  private final JobEvents events;
+
+  JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events) {
+    this.settings = settings;
+    this.auth = auth;
+    this.blocking = blocking;
+    this.jobs = jobs;
+    this.tools = tools;
+    this.events = events;
+  }
+
+  Route route() {
+    return concat(
+        path("jobs", () -> concat(
+            post(() -> auth.authenticated(this::submit)),
+            get(() -> auth.authenticated(this::list)))),
+        path(segment("jobs").slash(longSegment()), id -> concat(
+            get(() -> auth.authenticated(caller -> show(caller, id))),
+            delete(() -> auth.authenticated(caller -> cancel(caller, id))))),
+        path(segment("jobs").slash(longSegment()).slash("stdout"), id ->
+            get(() -> auth.authenticated(caller -> output(caller, id, JobOutput.STDOUT)))),
+        path(segment("jobs").slash(longSegment()).slash("stderr"), id ->
+            get(() -> auth.authenticated(caller -> output(caller, id, JobOutput.STDERR)))));
+  }
+
+  private Route submit(Caller caller) {
+    return withSizeLimit(settings.maxBody(), () ->
+        entity(Unmarshaller.entityToByteArray(), body -> {
+          SubmitRequest request = SubmitRequest.parse(body);
+          Tool tool = tools.find(request.toolId()).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_TOOL,
+              "tool_id: unknown tool '" + request.toolId() + "'; GET /api/tools lists the tools"));
+          Map<String, Object> inputs = validate(tool, request.inputs());
+          NewJob job = new NewJob(caller.name(), tool.id(), tool.version(), inputs, tool.targetPool());
+          return onSuccess(blocking.call(() -> jobs.insert(job)), inserted -> {
+            notifySubmitted(inserted);
+            return complete(Json.response(StatusCodes.CREATED, JobJson.render(inserted, caller)));
+          });
+        }));
+  }
+
+  private static Map<String, Object> validate(Tool tool, Map<String, Object> raw) {
+    try {
+      return ToolRegistry.validate(tool, raw);
+    } catch (InvalidInputException e) {
+      String message = e.getMessage();
+      // The registry's message normally names the parameter already; make sure it always does.
+      if (e.field() != null && (message == null || !message.contains(e.field()))) {
+        message = e.field() + ": " + message;
+      }
+      throw new ApiException(ErrorCode.INVALID_INPUT, message);
+    }
+  }
+
+  /**
+   * The job is committed: the 201 must not depend on the hint. If the cluster is not told, the
+   * pool dispatcher's sweep still finds the job.
+   */
+  private void notifySubmitted(Job job) {
+    try {
+      events.submitted(job.pool(), 1);
+    } catch (RuntimeException e) {
+      log.warn("job {} committed but pool {} was not told; its sweep will find it", job.id(), job.pool(), e);
+    }
+  }
+
+  private Route list(Caller caller) {
+    return parameterMultiMap(params -> {
+      var query = JobListParams.parse(params, caller, settings.listDefaultLimit());
+      return onSuccess(blocking.call(() -> jobs.list(query)),
+          page -> complete(Json.response(StatusCodes.OK, JobJson.renderAll(page, caller))));
+    });
+  }
+
+  private Route show(Caller caller, long id) {
+    return onSuccess(blocking.call(() -> visible(caller, id)),
+        job -> complete(Json.response(StatusCodes.OK, JobJson.render(job, caller))));
+  }
+
+  /**
+   * A new job is deleted at once; a held one becomes {@code deleting} and its handler is told to
+   * stop it (and if that hint is lost, the handler's own check of the table still sees it).
+   */
+  private Route cancel(Caller caller, long id) {
+    return onSuccess(blocking.call(() -> {
+      visible(caller, id);
+      return jobs.cancel(id).orElseThrow(() -> unknownJob(id));
+    }), job -> {
+      if (job.state() == JobState.DELETING && job.handler() != null) {
+        try {
+          events.cancelRequested(job.id(), job.handler());
+        } catch (RuntimeException e) {
+          log.warn("job {} marked deleting but handler {} was not told", job.id(), job.handler(), e);
+        }
+      }
+      return complete(Json.response(StatusCodes.OK, JobJson.render(job, caller)));
+    });
+  }
+
+  private Route output(Caller caller, long id, JobOutput which) {
+    return onSuccess(blocking.call(() -> {
+      Job job = visible(caller, id);
+      return job.workingDirectory() == null
+          ? JobOutput.Content.EMPTY
+          : which.read(Path.of(job.workingDirectory()), settings.maxOutput());
+    }), content -> {
+      HttpResponse response = HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, content.bytes());
+      if (content.skipped() > 0) {
+        response = response.addHeader(RawHeader.create(SKIPPED_HEADER, Long.toString(content.skipped())));
+      }
+      return complete(response);
+    });
+  }
+
+  /** The job if it exists and the caller may see it; 404 otherwise, the same answer in both cases. Blocks. */
+  private Job visible(Caller caller, long id) {
+    return jobs.find(id).filter(j -> caller.maySee(j.owner())).orElseThrow(() -> unknownJob(id));
+  }
+
+  private static ApiException unknownJob(long id) {
+    return ApiException.notFound("no job " + id);
+  }
+}

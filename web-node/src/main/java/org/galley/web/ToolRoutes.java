@@ -1,0 +1,28 @@
+package org.galley.web;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.galley.core.tools.ToolRegistry;
+
+/** {@code /api/tools}: the tools this cluster runs. The registry is in memory; nothing here blocks. */
+final class ToolRoutes extends AllDirectives {
+  private final Auth auth;
+  private final ToolRegistry tools;
+
+  ToolRoutes(Auth auth, ToolRegistry tools) {
+    this.auth = auth;
+    this.tools = tools;
+  }
+
+  Route route() {
+    return concat(
+        path("tools", () -> get(() -> auth.authenticated(caller ->
+            complete(Json.response(StatusCodes.OK, ToolJson.renderAll(tools.all())))))),
+        path(segment("tools").slash(segment()), id -> get(() -> auth.authenticated(caller ->
+            complete(Json.response(StatusCodes.OK, ToolJson.render(tools.find(id)
+                .orElseThrow(() -> ApiException.notFound("no tool '" + id + "'")))))))));
+  }
+}

@@ -1,0 +1,72 @@
+package org.galley.web;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.galley.core.dispatch.JobEvents;
+import org.galley.core.job.JobStore;
+import org.galley.core.settings.NodeSettings;
+import org.galley.core.tools.ToolRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web role of a process: binds the HTTP API and ties it to coordinated shutdown, so that a
+ * stopping node first stops accepting connections ({@code service-unbind}) and then lets requests
+ * already in flight finish ({@code service-requests-done}) before the database pool closes. A
+ * rolling restart thus fails no request that reached a node.
+ */
+public final class WebNode {
+  private static final Logger log = LoggerFactory.getLogger(WebNode.class);
+
+  private WebNode() {}
+
+  /**
+   * Binds the API on {@code settings.host():settings.port()}. The stage fails if the port cannot be
+   * bound.
+   *
+   * @param adminKey the key {@link AdminKey#loadOrCreate} settled on
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
+      DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey) {
+    log.info("web node {} starting with {}", node.serverName(), settings);
+    Blocking blocking = new Blocking(
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
+    UserStore users = new UserStore(dataSource);
+    Auth auth = new Auth(adminKey, users, blocking);
+    Route route = new ApiRoutes(
+        settings,
+        new JobRoutes(settings, auth, blocking, jobs, tools, events),
+        new ToolRoutes(auth, tools),
+        new UserRoutes(settings, auth, blocking, users),
+        GalleyVersion.current()).route();
+    return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route).thenApply(binding -> {
+      addToCoordinatedShutdown(system, binding);
+      log.info("web node {} serves the HTTP API at http://{}:{}/api", node.serverName(),
+          binding.localAddress().getHostString(), binding.localAddress().getPort());
+      return binding;
+    });
+  }
+
+  private static void addToCoordinatedShutdown(ActorSystem<?> system, ServerBinding binding) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    String name = "galley-http-" + binding.localAddress().getPort();
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name + "-unbind", () -> {
+      log.info("HTTP API on {} stops accepting connections", binding.localAddress());
+      return binding.unbind();
+    });
+    // In-flight requests get most of their phase; the rest is margin so the phase itself does not
+    // time out before the connections are closed.
+    long phaseMillis = shutdown.timeout(CoordinatedShutdown.PhaseServiceRequestsDone()).toMillis();
+    Duration deadline = Duration.ofMillis(phaseMillis * 9 / 10);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), name + "-terminate",
+        () -> binding.terminate(deadline).thenApply(terminated -> Done.getInstance()));
+  }
+}
