@@ -20,6 +20,9 @@ public final class DispatchProtocol {
   /** What a handler accepts from other nodes. Not sealed: the handler adds private messages. */
   public interface HandlerCommand extends CborSerializable {}
 
+  /** Every handler registers under this key too, so web nodes can list them. */
+  public static final ServiceKey<HandlerCommand> ALL_HANDLERS = ServiceKey.create(HandlerCommand.class, "handlers");
+
   /** The key a handler registers under for each pool it serves. */
   public static ServiceKey<HandlerCommand> handlersOf(String pool) {
     return ServiceKey.create(HandlerCommand.class, "handlers-" + pool);
@@ -51,4 +54,23 @@ public final class DispatchProtocol {
 
   /** The job was marked {@code deleting}: kill its process group if it runs here. */
   public record CancelJob(long jobId) implements HandlerCommand {}
+
+  /** Answer with {@link HandlerDescription}. */
+  public record Describe(ActorRef<HandlerDescription> replyTo) implements HandlerCommand {}
+
+  /** A handler as {@code GET /api/handlers} shows it. */
+  public record HandlerDescription(
+      String serverName,
+      String address,
+      java.util.List<String> pools,
+      int workers,
+      int running,
+      int freeSlots,
+      boolean drained,
+      long upSinceEpochMillis)
+      implements CborSerializable {
+    public HandlerDescription {
+      pools = java.util.List.copyOf(pools);
+    }
+  }
 }

@@ -34,7 +34,10 @@ class SerializationRoundTripTest {
         new DispatchProtocol.ClaimDone(handler, 7L, 4, 2, 2),
         new DispatchProtocol.Claim("default", 4, 7L, dispatcher),
         new DispatchProtocol.ReportCapacity(dispatcher),
-        new DispatchProtocol.CancelJob(42L));
+        new DispatchProtocol.CancelJob(42L),
+        new DispatchProtocol.Describe(kit.<DispatchProtocol.HandlerDescription>createTestProbe().ref()),
+        new DispatchProtocol.HandlerDescription("handler0", "pekko://galley@127.0.0.1:7355", List.of("default", "special"),
+            4, 1, 3, false, 1_700_000_000_000L));
     for (CborSerializable m : messages) {
       Object back = serialization.verifySerialization(m, true);
       assertEquals(m, back);
