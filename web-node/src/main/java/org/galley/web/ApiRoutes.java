@@ -14,13 +14,16 @@ final class ApiRoutes extends AllDirectives {
   private final JobRoutes jobs;
   private final ToolRoutes tools;
   private final UserRoutes users;
+  private final HandlerRoutes handlers;
   private final GalleyVersion version;
 
-  ApiRoutes(WebSettings settings, JobRoutes jobs, ToolRoutes tools, UserRoutes users, GalleyVersion version) {
+  ApiRoutes(WebSettings settings, JobRoutes jobs, ToolRoutes tools, UserRoutes users, HandlerRoutes handlers,
+      GalleyVersion version) {
     this.settings = settings;
     this.jobs = jobs;
     this.tools = tools;
     this.users = users;
+    this.handlers = handlers;
     this.version = version;
   }
 
@@ -31,7 +34,8 @@ final class ApiRoutes extends AllDirectives {
             Json.object().put("version", version.version()).put("version_major", version.major()))))),
         jobs.route(),
         tools.route(),
-        users.route()));
+        users.route(),
+        handlers.route()));
     Route sealed = api.seal(ErrorHandling.rejections(settings.maxBody()), ErrorHandling.exceptions());
     // Pekko answers a request that outlives pekko.http.server.request-timeout itself, in plain text
     // unless told otherwise; the work may still complete, which the message must not deny.

@@ -13,6 +13,7 @@ public enum ErrorCode {
   UNKNOWN_TOOL(StatusCodes.BAD_REQUEST, 2),
   INVALID_INPUT(StatusCodes.BAD_REQUEST, 3),
   INVALID_QUERY(StatusCodes.BAD_REQUEST, 4),
+  INVALID_HANDLER_NAME(StatusCodes.BAD_REQUEST, 5),
   NO_KEY(StatusCodes.UNAUTHORIZED, 1),
   BAD_KEY(StatusCodes.FORBIDDEN, 1),
   ADMIN_REQUIRED(StatusCodes.FORBIDDEN, 2),
@@ -22,7 +23,8 @@ public enum ErrorCode {
   BODY_TOO_LARGE(StatusCodes.CONTENT_TOO_LARGE, 1),
   INTERNAL(StatusCodes.INTERNAL_SERVER_ERROR, 1),
   DATABASE_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 1),
-  TIMED_OUT(StatusCodes.SERVICE_UNAVAILABLE, 2);
+  TIMED_OUT(StatusCodes.SERVICE_UNAVAILABLE, 2),
+  CLUSTER_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 3);
 
   private final StatusCode status;
   private final int code;

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.galley.core.admin.HandlerDirectory;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
@@ -33,9 +34,11 @@ public final class WebNode {
    * bound.
    *
    * @param adminKey the key {@link AdminKey#loadOrCreate} settled on
+   * @param handlers live handlers and drains for {@code /api/handlers}; its timeout bounds those requests
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
-      DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey) {
+      DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
+      HandlerDirectory handlers) {
     log.info("web node {} starting with {}", node.serverName(), settings);
     Blocking blocking = new Blocking(
         system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
@@ -46,6 +49,7 @@ public final class WebNode {
         new JobRoutes(settings, auth, blocking, jobs, tools, events),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
+        new HandlerRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
     return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route).thenApply(binding -> {
       addToCoordinatedShutdown(system, binding);

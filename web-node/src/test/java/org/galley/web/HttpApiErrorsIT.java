@@ -159,7 +159,8 @@ class HttpApiErrorsIT extends RunningWebNode {
     broken.close();
     NodeSettings node = new NodeSettings(Set.of("web"), Set.of("default"), "web-broken", varDir);
     ServerBinding b = WebNode.start(testKit.system(), WebSettings.fromConfig(config), node, broken.dataSource(),
-        new JobStore(broken.dataSource()), tools, events, ADMIN_KEY).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        new JobStore(broken.dataSource()), tools, events, ADMIN_KEY, handlers)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
     try {
       HttpApiFixture brokenApi = new HttpApiFixture("http://127.0.0.1:" + b.localAddress().getPort(), db.dataSource());
       brokenApi.get("/api/jobs", ADMIN_KEY).isError(503, "unavailable");
