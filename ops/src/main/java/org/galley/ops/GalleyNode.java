@@ -16,11 +16,15 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.galley.core.admin.DrainRegistry;
+import org.galley.core.admin.HandlerDirectory;
 import org.galley.core.cluster.ClusterConfig;
+import org.galley.core.cluster.Readiness;
 import org.galley.core.cluster.ClusterSettings;
 import org.galley.core.db.Database;
 import org.galley.core.db.DatabaseSettings;
 import org.galley.core.dispatch.ClusterJobEvents;
+import org.galley.core.dispatch.HandlerReaper;
 import org.galley.core.dispatch.PoolDispatcher;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.JobsSettings;
@@ -97,17 +101,22 @@ public final class GalleyNode {
     }
     JobStore jobs = new JobStore(db.dataSource());
     PoolDispatcher.initSharding(system, jobs, jobsSettings.sweepInterval());
+    HandlerReaper.init(system, jobs, jobsSettings);
     ActorRef<Topic.Command<CancelJob>> cancels = ClusterJobEvents.spawnCancelTopic(system);
+    ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, DrainRegistry.spawnTopic(system));
+    Readiness readiness = Readiness.get(system);
     if (node.isHandler()) {
       HandlerNode.start(system, node, HandlerSettings.fromConfig(config), jobs, tools,
           pool -> PoolDispatcher.of(system, pool), cancels);
+      readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
     ServerBinding http = null;
     if (node.isWeb()) {
       String adminKey = AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
       http = WebNode.start(system, WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
-              new ClusterJobEvents(system, cancels), adminKey)
+              new ClusterJobEvents(system, cancels), adminKey, new HandlerDirectory(system, drains, Duration.ofSeconds(5)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      readiness.require("database", () -> NodeChecks.databaseAnswers(system, db.dataSource()));
     }
     PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new GalleyNode(system, node, http);
