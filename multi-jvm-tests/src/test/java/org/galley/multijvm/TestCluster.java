@@ -145,7 +145,8 @@ public final class TestCluster implements AutoCloseable {
 
   /**
    * {@code stamp}: records "start|tick|end PID NANOS" lines in stamps/TAG.log, ticking every
-   * 50 ms for {@code ticks} ticks. {@code stamp_special} is the same tool mapped to pool special.
+   * 50 ms for {@code ticks} ticks. {@code stamp_special} and {@code stamp_late} are the same tool
+   * mapped to pools special and late.
    * The shell text is constant; tag and ticks are positional arguments.
    */
   private void writeTestTools() throws IOException {
@@ -158,6 +159,7 @@ public final class TestCluster implements AutoCloseable {
     Files.writeString(toolsDir.resolve("test-tools.conf"), "tools = [\n"
         + "  { id = stamp, version = \"1\", " + argv + ", " + params + " }\n"
         + "  { id = stamp_special, version = \"1\", pool = special, " + argv + ", " + params + " }\n"
+        + "  { id = stamp_late, version = \"1\", pool = late, " + argv + ", " + params + " }\n"
         + "]\n");
   }
 
