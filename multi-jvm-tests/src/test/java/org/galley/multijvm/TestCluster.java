@@ -103,6 +103,21 @@ public final class TestCluster implements AutoCloseable {
     return runs;
   }
 
+  /** Ids of the jobs with the given states, newest first, through the paged list API. */
+  public static List<Long> jobIds(ApiClient api, String states) throws Exception {
+    List<Long> ids = new ArrayList<>();
+    for (int offset = 0; ; offset += 500) {
+      ApiClient.Reply r = api.get("/api/jobs?limit=500&offset=" + offset + (states.isEmpty() ? "" : "&state=" + states));
+      if (r.status() != 200) {
+        throw new AssertionError("list answered " + r.status() + ": " + r.body());
+      }
+      r.json().forEach(j -> ids.add(j.get("id").asLong()));
+      if (r.json().size() < 500) {
+        return ids;
+      }
+    }
+  }
+
   /** Whether any two runs of the tag overlapped in time (each run spans its first to last record). */
   public boolean runsOverlap(String tag) throws IOException {
     List<long[]> spans = new ArrayList<>();
@@ -146,7 +161,7 @@ public final class TestCluster implements AutoCloseable {
   /**
    * {@code stamp}: records "start|tick|end PID NANOS" lines in stamps/TAG.log, ticking every
    * 50 ms for {@code ticks} ticks. {@code stamp_special} and {@code stamp_late} are the same tool
-   * mapped to pools special and late.
+   * mapped to pools special and late; {@code stamp_h2} is mapped to the handler named h2.
    * The shell text is constant; tag and ticks are positional arguments.
    */
   private void writeTestTools() throws IOException {
@@ -160,6 +175,7 @@ public final class TestCluster implements AutoCloseable {
         + "  { id = stamp, version = \"1\", " + argv + ", " + params + " }\n"
         + "  { id = stamp_special, version = \"1\", pool = special, " + argv + ", " + params + " }\n"
         + "  { id = stamp_late, version = \"1\", pool = late, " + argv + ", " + params + " }\n"
+        + "  { id = stamp_h2, version = \"1\", handler = h2, " + argv + ", " + params + " }\n"
         + "]\n");
   }
 
