@@ -3,24 +3,56 @@ package org.galley.core.tools;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
-/** The tools this cluster runs, loaded once at start from {@code galley.tools}. */
+/**
+ * The tools this cluster runs, loaded once at start from {@code galley.tools}: the inline
+ * {@code list} (the shipped samples of {@code galley-sample-tools.conf} unless overridden) and
+ * every {@code *.conf} file of {@code dir}. Immutable, so web and handler nodes share it freely.
+ *
+ * <p>Web nodes call {@link #validate} on submission; handlers call {@link #render}, which checks
+ * again, just before starting a job.
+ */
 public final class ToolRegistry {
+
+  private final SortedMap<String, Tool> tools;
+
+  private ToolRegistry(SortedMap<String, Tool> tools) {
+    this.tools = Collections.unmodifiableSortedMap(tools);
+  }
 
   /** Loads {@code galley.tools.list} and every {@code *.conf} in {@code galley.tools.dir}; fails naming the bad tool. */
   public static ToolRegistry fromConfig(Config config) {
-    throw new UnsupportedOperationException("filled in by the tools work");
+    return of(ToolLoader.load(config));
+  }
+
+  /**
+   * A registry of tools built in code, held to the same rules as loaded ones.
+   *
+   * @throws IllegalArgumentException naming the first bad tool and field, or a duplicate id
+   */
+  public static ToolRegistry of(Collection<Tool> tools) {
+    SortedMap<String, Tool> byId = new TreeMap<>();
+    for (Tool tool : tools) {
+      ToolChecks.check(tool, "");
+      if (byId.putIfAbsent(tool.id(), tool) != null) {
+        throw new IllegalArgumentException("tool '" + tool.id() + "': id: duplicate");
+      }
+    }
+    return new ToolRegistry(byId);
   }
 
   public Optional<Tool> find(String id) {
-    throw new UnsupportedOperationException("filled in by the tools work");
+    return Optional.ofNullable(id).map(tools::get);
   }
 
   /** Every tool, sorted by id. */
   public Collection<Tool> all() {
-    throw new UnsupportedOperationException("filled in by the tools work");
+    return tools.values();
   }
 
   /**
@@ -32,11 +64,31 @@ public final class ToolRegistry {
    * @throws InvalidInputException naming the first parameter at fault
    */
   public static Map<String, Object> validate(Tool tool, Map<String, Object> rawInputs) {
-    throw new UnsupportedOperationException("filled in by the tools work");
+    return InputValidator.validate(tool, rawInputs);
   }
 
-  /** Renders the tool's argv and stdin for validated inputs and a job directory. */
+  /**
+   * Renders the tool's argv and stdin for validated inputs and a job directory. Parameters with
+   * {@code as-file} become files under {@code <jobDirectory>/inputs/}, listed in
+   * {@link CommandLine#files()} for the caller to write before starting the process.
+   *
+   * @throws InvalidInputException if the inputs no longer pass {@link #validate}, for instance
+   *     because the tool changed since the job was submitted
+   */
   public static CommandLine render(Tool tool, Map<String, Object> inputs, Path jobDirectory) {
-    throw new UnsupportedOperationException("filled in by the tools work");
+    return CommandRenderer.render(tool, inputs, jobDirectory);
+  }
+
+  /** One line for the start-up log: which tools, which versions. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("tools:");
+    tools.values().forEach(t -> sb.append(' ').append(t.id()).append(' ').append(t.version()).append(','));
+    if (!tools.isEmpty()) {
+      sb.setLength(sb.length() - 1);
+    } else {
+      sb.append(" none");
+    }
+    return sb.toString();
   }
 }
