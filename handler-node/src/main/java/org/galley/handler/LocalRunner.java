@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>setsid(1) only forks when its caller leads a process group; a JVM's child never does, so it
  * execs in place and the pid Java sees is the session's and group's id: the job's external id.
- * {@code --wait} keeps the exit status right should it ever fork. Being its own session, the job
+ * {@code --wait} keeps the exit status right should it ever fork. Java returns from the start
+ * before setsid() has run, though (measured: most of the time), so {@link #start} waits until the
+ * pid leads its group: a group kill sent earlier would find no group and kill nothing. Being its own session, the job
  * gets no terminal signals (Ctrl-C of the JVM) and outlives the JVM, so a restarted handler can
  * find it again. Its environment is the JVM's without {@code GALLEY_*} variables (they may carry
  * the database password and the admin key).
@@ -49,6 +51,8 @@ public final class LocalRunner implements Runner {
   static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp");
 
   private static final Logger log = LoggerFactory.getLogger(LocalRunner.class);
+  /** setsid(1) takes a millisecond to call setsid(); this only guards against a hung machine. */
+  private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Duration killGrace;
   private final Executor blocking;
@@ -81,6 +85,11 @@ public final class LocalRunner implements Runner {
         .redirectError(dir.resolve("stderr").toFile());
     pb.environment().keySet().removeIf(name -> name.startsWith("GALLEY_"));
     Process process = pb.start();
+    if (!ProcessGroups.awaitLeadership(process, LEADERSHIP_TIMEOUT)) {
+      process.destroyForcibly();
+      throw new IOException("process " + process.pid() + " did not become a process group leader within "
+          + LEADERSHIP_TIMEOUT.toSeconds() + " s; killed it");
+    }
     log.debug("job {} attempt {} started as process group {} in {}",
         request.jobId(), request.attempt(), process.pid(), dir);
     return new LocalJob(process, dir, request.walltime());
@@ -149,8 +158,14 @@ public final class LocalRunner implements Runner {
       }
     }
 
+    /**
+     * Signals the wrapper itself, then its group: should it not lead its group yet after all, the
+     * first signal still lands, and it has no children then. Once it leads, the group signal
+     * reaches every member, also those forked between the two signals.
+     */
     private void stopGroup() {
       if (!killGrace.isZero() && process.isAlive()) {
+        process.destroy();
         ProcessGroups.signal(pgid, "TERM");
         try {
           process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
@@ -158,6 +173,7 @@ public final class LocalRunner implements Runner {
           Thread.currentThread().interrupt();
         }
       }
+      process.destroyForcibly();
       // Also when the wrapper is gone: members that ignored SIGTERM are still in the group.
       ProcessGroups.signal(pgid, "KILL");
     }

@@ -1,7 +1,11 @@
 package org.galley.handler;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +18,38 @@ final class ProcessGroups {
   private static final Logger log = LoggerFactory.getLogger(ProcessGroups.class);
 
   private ProcessGroups() {}
+
+  /**
+   * Waits until a process started through setsid(1) leads its own process group, or has ended.
+   * Java returns from the start once setsid(1) is exec'ed, often before it called setsid(): until
+   * then there is no group of that id to signal. Blocks up to {@code max}; returns whether it leads
+   * (always true where there is no /proc to look in).
+   */
+  static boolean awaitLeadership(Process process, Duration max) {
+    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+    if (!Files.isDirectory(Path.of("/proc", "self"))) {
+      return true;
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    while (process.isAlive()) {
+      try {
+        String s = Files.readString(stat);
+        // Fields after the command name (which may hold anything but ends at the last ')'):
+        // state, ppid, pgrp, ...
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        if (Long.parseLong(f[2]) == process.pid()) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        return !process.isAlive();
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(100_000);
+    }
+    return true;
+  }
 
   /**
    * Sends {@code signal} (a name such as TERM or KILL) to every process of group {@code pgid}.

@@ -120,12 +120,12 @@ class LocalRunnerTest {
   void thePidLeadsItsOwnSessionAndProcessGroup() throws Exception {
     RunningJob job = start(List.of("sleep", "100"));
     long pid = Long.parseLong(job.externalId());
-    // The wrapper writes its pid once setsid has run, so the group exists by then.
-    Eventually.within(DEADLINE, () -> assertEquals(pid + "\n", readNow("pid")));
+    // At once: a kill right after the start must find the group.
     ProcessTable.Stat stat = ProcessTable.stat(pid).orElseThrow();
     assertEquals(pid, stat.pgrp(), "process group id");
     assertEquals(pid, stat.session(), "session id");
     assertEquals(ProcessHandle.current().pid(), stat.ppid(), "setsid must not have forked");
+    Eventually.within(DEADLINE, () -> assertEquals(pid + "\n", readNow("pid")));
     job.kill();
     assertEquals(RunOutcome.Ending.KILLED, outcomeOf(job).ending());
   }
@@ -151,6 +151,19 @@ class LocalRunnerTest {
     assertEquals(128 + 9, outcome.exitCode(), "the wrapper died of SIGKILL before writing exit_code");
     assertFalse(Files.exists(dir.resolve("exit_code")));
     assertGroupGone(Long.parseLong(job.externalId()), grandchild);
+  }
+
+  @Test
+  void aKillRightAfterTheStartStopsTheJobEvenBeforeItsGroupExists() throws Exception {
+    // Java returns from the start before setsid() has run, most of the time.
+    for (int i = 0; i < 20; i++) {
+      Path attempt = Files.createDirectory(dir.resolve("attempt-" + i));
+      RunningJob job = runner.start(new RunRequest(1, i, attempt, new CommandLine(TREE, Optional.empty(), Map.of()),
+          Optional.empty()));
+      job.kill();
+      assertEquals(RunOutcome.Ending.KILLED, outcomeOf(job).ending());
+      assertGroupGone(Long.parseLong(job.externalId()));
+    }
   }
 
   @Test
