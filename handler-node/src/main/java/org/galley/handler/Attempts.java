@@ -1,0 +1,148 @@
+package org.galley.handler;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.galley.core.job.Job;
+import org.galley.core.job.JobStore;
+import org.galley.core.job.StoreException;
+import org.galley.core.tools.CommandLine;
+import org.galley.core.tools.InvalidInputException;
+import org.galley.core.tools.Tool;
+import org.galley.core.tools.ToolRegistry;
+import org.galley.protocol.JobState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The blocking steps of an attempt on this handler: start it, record how it ended, give it back.
+ * Every method blocks (JDBC, files, processes): the {@link HandlerActor} calls them on the blocking
+ * dispatcher. Each write is one guarded, attempt-fenced statement, so a step that lost to a cancel
+ * or a requeue elsewhere changes nothing; a {@link StoreException} means "try again later".
+ */
+final class Attempts {
+  private static final Logger log = LoggerFactory.getLogger(Attempts.class);
+
+  private final String serverName;
+  private final JobStore jobs;
+  private final ToolRegistry tools;
+  private final Map<String, Runner> runners;
+  private final JobDirectories directories;
+
+  Attempts(String serverName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners, JobDirectories directories) {
+    this.serverName = serverName;
+    this.jobs = jobs;
+    this.tools = tools;
+    this.runners = Map.copyOf(runners);
+    this.directories = directories;
+  }
+
+  /** What came of starting an attempt. */
+  sealed interface Start {}
+
+  /**
+   * The work runs. {@code marked} is false when the job changed before it could be marked running
+   * (cancelled, or given to another attempt): the work must then be killed.
+   */
+  record Started(RunningJob work, boolean marked) implements Start {}
+
+  /** Nothing runs, and the job table already says why (or the job is someone else's now). */
+  record NotStarted(String why) implements Start {}
+
+  /** Claims up to {@code max} new jobs of {@code pool} for this handler, oldest first. */
+  List<Job> claim(String pool, int max) {
+    return jobs.claimNew(pool, serverName, max);
+  }
+
+  /** Starts a claimed ({@code queued}) attempt and marks it running. */
+  Start start(Job job) {
+    Optional<Tool> tool = tools.find(job.toolId()).filter(t -> t.version().equals(job.toolVersion()));
+    if (tool.isEmpty()) {
+      return notStarted(job, "tool " + job.toolId() + " " + job.toolVersion()
+          + " is not configured on handler " + serverName);
+    }
+    Runner runner = runners.get(tool.get().runner());
+    if (runner == null) {
+      return notStarted(job, "runner " + tool.get().runner() + " of tool " + job.toolId()
+          + " is not available on handler " + serverName);
+    }
+    RunningJob work;
+    try {
+      Path dir = directories.prepare(job.id(), job.attempt());
+      CommandLine command = ToolRegistry.render(tool.get(), job.inputs(), dir);
+      work = runner.start(new RunRequest(job.id(), job.attempt(), dir, command, tool.get().walltime()));
+    } catch (InvalidInputException e) {
+      // The tool changed since the job was submitted; running it with other inputs would be worse.
+      return notStarted(job, "inputs no longer accepted by tool " + job.toolId() + ": " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      log.warn("job {} attempt {} could not start", job.id(), job.attempt(), e);
+      return notStarted(job, "could not start: " + e.getMessage());
+    }
+    try {
+      boolean marked = jobs.markRunning(job.id(), job.attempt(), serverName, runner.name(),
+          work.externalId(), work.directory().toString());
+      return new Started(work, marked);
+    } catch (StoreException e) {
+      // The attempt is still ours (queued, same attempt), and its end is recorded from queued as
+      // well: let it run rather than kill work we could not even record.
+      log.warn("job {} attempt {} runs as {} but could not be marked running: {}",
+          job.id(), job.attempt(), work.externalId(), e.getMessage());
+      return new Started(work, true);
+    }
+  }
+
+  /**
+   * Records how an attempt's work ended, given why the handler stopped it. A job whose end lost to
+   * a cancel is deleted instead; a stop for shutdown gives the attempt back unless the work had
+   * ended by itself.
+   */
+  void recordEnd(long jobId, int attempt, RunOutcome outcome, HandlerState.StopReason why) {
+    Integer code = outcome.exitCode();
+    if (why == HandlerState.StopReason.CANCEL) {
+      if (!jobs.markDeleted(jobId, attempt, code)) {
+        // Only when the table did not show the cancel (or the attempt is no longer ours, and this
+        // changes nothing either).
+        jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request");
+      }
+      return;
+    }
+    if (why == HandlerState.StopReason.SHUTDOWN && outcome.ending() == RunOutcome.Ending.KILLED) {
+      giveBack(jobId, attempt);
+      return;
+    }
+    JobState end = outcome.succeeded() ? JobState.OK : JobState.ERROR;
+    if (!jobs.finish(jobId, attempt, serverName, end, code, outcome.info())) {
+      jobs.markDeleted(jobId, attempt, code);
+    }
+  }
+
+  /**
+   * Ends an attempt that has no work: deleted when cancelled, else given back (new again under the
+   * next attempt) because the handler stops.
+   */
+  void endUnstarted(long jobId, int attempt, HandlerState.StopReason why) {
+    if (why == HandlerState.StopReason.CANCEL) {
+      jobs.markDeleted(jobId, attempt, null);
+    } else {
+      giveBack(jobId, attempt);
+    }
+  }
+
+  private void giveBack(long jobId, int attempt) {
+    jobs.requeue(jobId, attempt, "handler " + serverName + " stopped");
+  }
+
+  /** The jobs this handler holds in the table. */
+  List<Job> held() {
+    return jobs.heldBy(serverName);
+  }
+
+  private NotStarted notStarted(Job job, String why) {
+    if (!jobs.finish(job.id(), job.attempt(), serverName, JobState.ERROR, null, why)) {
+      jobs.markDeleted(job.id(), job.attempt(), null);
+    }
+    return new NotStarted(why);
+  }
+}

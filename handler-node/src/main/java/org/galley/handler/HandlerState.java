@@ -1,0 +1,194 @@
+package org.galley.handler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.galley.protocol.DispatchProtocol.DispatcherCommand;
+
+/**
+ * What a {@link HandlerActor} knows, without any I/O: the slots taken by attempts, the slots
+ * reserved for claims in flight, the dispatchers to tell about free slots, and whether it stops.
+ * Methods return a new state; those that imply killing work say which slots to kill.
+ *
+ * @param reserved slots promised to claims whose database answer has not come back
+ * @param slots attempts held here by job id, from claim until their end is recorded
+ */
+public record HandlerState(
+    int workers,
+    int reserved,
+    Map<Long, JobSlot> slots,
+    Set<ActorRef<DispatcherCommand>> dispatchers,
+    boolean stopping) {
+
+  public HandlerState {
+    if (reserved < 0 || reserved + slots.size() > workers) {
+      throw new IllegalStateException(
+          "slots overbooked: " + workers + " workers, " + reserved + " reserved, " + slots.size() + " taken");
+    }
+    slots = Map.copyOf(slots);
+    dispatchers = Set.copyOf(dispatchers);
+  }
+
+  /** Where an attempt is. */
+  public enum Phase {
+    /** Claimed; the process is being started and the job marked running. */
+    STARTING,
+    /** Its work runs. */
+    RUNNING,
+    /** Its work stopped; the end is being written to the job table. */
+    ENDING
+  }
+
+  /** Why the handler stops an attempt's work, which decides what the table is told at its end. */
+  public enum StopReason {
+    NONE,
+    /** The job was cancelled: it ends {@code deleted}. */
+    CANCEL,
+    /** The handler stops: the attempt is given back ({@code new}, next attempt). */
+    SHUTDOWN
+  }
+
+  /** One taken slot. {@code work} is null until the attempt has started. */
+  public record JobSlot(long jobId, int attempt, Phase phase, StopReason stop, RunningJob work) {
+    JobSlot with(Phase p) {
+      return new JobSlot(jobId, attempt, p, stop, work);
+    }
+
+    JobSlot with(StopReason s) {
+      return new JobSlot(jobId, attempt, phase, s, work);
+    }
+  }
+
+  /** A new state and the slots whose work must be killed now. */
+  public record Change(HandlerState state, List<JobSlot> toKill) {}
+
+  public static HandlerState initial(int workers) {
+    return new HandlerState(workers, 0, Map.of(), Set.of(), false);
+  }
+
+  /** Slots a claim may take now: none while stopping. */
+  public int freeSlots() {
+    return stopping ? 0 : workers - reserved - slots.size();
+  }
+
+  /** How many of {@code max} requested jobs to claim from the table. */
+  public int claimable(int max) {
+    return Math.max(0, Math.min(max, freeSlots()));
+  }
+
+  public HandlerState reserve(int n) {
+    if (n > freeSlots()) {
+      throw new IllegalStateException("cannot reserve " + n + " slots, " + freeSlots() + " free");
+    }
+    return new HandlerState(workers, reserved + n, slots, dispatchers, stopping);
+  }
+
+  /**
+   * A claim of {@code requested} slots returned {@code jobs} (id to attempt, at most requested):
+   * the reservation becomes slots. While stopping they are to be given back at once, so they enter
+   * as {@link Phase#ENDING} for {@link StopReason#SHUTDOWN}; otherwise they are to be started.
+   */
+  public HandlerState claimed(int requested, Map<Long, Integer> jobs) {
+    if (jobs.size() > requested) {
+      throw new IllegalStateException("claimed " + jobs.size() + " jobs for " + requested + " slots");
+    }
+    Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
+    jobs.forEach((id, attempt) -> next.put(id, stopping
+        ? new JobSlot(id, attempt, Phase.ENDING, StopReason.SHUTDOWN, null)
+        : new JobSlot(id, attempt, Phase.STARTING, StopReason.NONE, null)));
+    return new HandlerState(workers, reserved - requested, next, dispatchers, stopping);
+  }
+
+  /**
+   * The attempt's work runs; it is killed at once if it was to stop meanwhile, or if the job could
+   * not be {@code marked} running because it changed meanwhile (then it ends as a cancel would).
+   */
+  public Change started(long jobId, RunningJob work, boolean marked) {
+    JobSlot slot = require(jobId);
+    StopReason stop = marked ? slot.stop() : StopReason.CANCEL;
+    JobSlot running = new JobSlot(jobId, slot.attempt(), Phase.RUNNING, stop, work);
+    return new Change(withSlot(running), stop == StopReason.NONE ? List.of() : List.of(running));
+  }
+
+  /**
+   * Asks to stop one attempt. A cancel also overrides a shutdown (the job is then deleted, not given
+   * back). Work is killed once: only a running attempt that was not stopping yet is returned to kill;
+   * a starting one is killed when it has started; an ending one is left to finish.
+   */
+  public Change stop(long jobId, StopReason reason) {
+    JobSlot slot = slots.get(jobId);
+    if (slot == null || reason == StopReason.NONE || slot.stop() == reason || slot.stop() == StopReason.CANCEL) {
+      return new Change(this, List.of());
+    }
+    JobSlot stopped = slot.with(reason);
+    boolean kill = slot.phase() == Phase.RUNNING && slot.stop() == StopReason.NONE;
+    return new Change(withSlot(stopped), kill ? List.of(stopped) : List.of());
+  }
+
+  /** The handler stops: no more claims, and every attempt is to be given back. */
+  public Change stopAll() {
+    HandlerState s = new HandlerState(workers, reserved, slots, dispatchers, true);
+    List<JobSlot> toKill = new ArrayList<>();
+    for (JobSlot slot : slots.values()) {
+      Change c = s.stop(slot.jobId(), StopReason.SHUTDOWN);
+      s = c.state();
+      toKill.addAll(c.toKill());
+    }
+    return new Change(s, toKill);
+  }
+
+  /** The attempt's work stopped (or never started); its end is being recorded. */
+  public HandlerState ending(long jobId) {
+    return withSlot(require(jobId).with(Phase.ENDING));
+  }
+
+  /** The attempt's end is recorded: its slot is free. */
+  public HandlerState freed(long jobId) {
+    Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
+    next.remove(jobId);
+    return new HandlerState(workers, reserved, next, dispatchers, stopping);
+  }
+
+  /** Stopping, and nothing left to give back or wait for. */
+  public boolean stopped() {
+    return stopping && slots.isEmpty() && reserved == 0;
+  }
+
+  public Optional<JobSlot> slot(long jobId) {
+    return Optional.ofNullable(slots.get(jobId));
+  }
+
+  public HandlerState heardFrom(ActorRef<DispatcherCommand> dispatcher) {
+    if (dispatchers.contains(dispatcher)) {
+      return this;
+    }
+    Set<ActorRef<DispatcherCommand>> next = new LinkedHashSet<>(dispatchers);
+    next.add(dispatcher);
+    return new HandlerState(workers, reserved, slots, next, stopping);
+  }
+
+  public HandlerState forgot(ActorRef<?> dispatcher) {
+    Set<ActorRef<DispatcherCommand>> next = new LinkedHashSet<>(dispatchers);
+    next.remove(dispatcher);
+    return new HandlerState(workers, reserved, slots, next, stopping);
+  }
+
+  private JobSlot require(long jobId) {
+    JobSlot slot = slots.get(jobId);
+    if (slot == null) {
+      throw new IllegalStateException("no slot holds job " + jobId);
+    }
+    return slot;
+  }
+
+  private HandlerState withSlot(JobSlot slot) {
+    Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
+    next.put(slot.jobId(), slot);
+    return new HandlerState(workers, reserved, next, dispatchers, stopping);
+  }
+}

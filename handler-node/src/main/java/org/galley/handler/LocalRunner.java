@@ -1,0 +1,208 @@
+package org.galley.handler;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a job as a process tree on this node, in its own session and process group.
+ *
+ * <p>The command is started as {@code setsid --wait sh -c WRAPPER galley-job ARGV...}. The wrapper
+ * is a constant: the tool's argv reaches the shell only as positional parameters and runs as
+ * {@code "$@"}, so nothing a user typed is ever parsed by a shell. It records the group's pid in
+ * {@code pid} and the command's exit code in {@code exit_code} (written to a temporary name and
+ * renamed, so a reader never sees half a number); stdout and stderr go to files of those names.
+ *
+ * <p>setsid(1) only forks when its caller leads a process group; a JVM's child never does, so it
+ * execs in place and the pid Java sees is the session's and group's id: the job's external id.
+ * {@code --wait} keeps the exit status right should it ever fork. Java returns from the start
+ * before setsid() has run, though (measured: most of the time), so {@link #start} waits until the
+ * pid leads its group: a group kill sent earlier would find no group and kill nothing. Being its own session, the job
+ * gets no terminal signals (Ctrl-C of the JVM) and outlives the JVM, so a restarted handler can
+ * find it again. Its environment is the JVM's without {@code GALLEY_*} variables (they may carry
+ * the database password and the admin key).
+ */
+public final class LocalRunner implements Runner {
+  public static final String NAME = "local";
+
+  /** Constant shell text; user values are only ever its positional parameters. */
+  static final String WRAPPER = "printf '%s\\n' \"$$\" > pid; \"$@\"; code=$?; "
+      + "printf '%s\\n' \"$code\" > exit_code.tmp && mv exit_code.tmp exit_code; exit \"$code\"";
+
+  /** Files the wrapper and the runner write in the job directory; a tool file may not take these names. */
+  static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp");
+
+  private static final Logger log = LoggerFactory.getLogger(LocalRunner.class);
+  /** setsid(1) takes a millisecond to call setsid(); this only guards against a hung machine. */
+  private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Duration killGrace;
+  private final Executor blocking;
+
+  /**
+   * @param killGrace time between SIGTERM and SIGKILL of a group being stopped; zero kills at once
+   * @param blocking where exit codes are read and groups signalled
+   */
+  public LocalRunner(Duration killGrace, Executor blocking) {
+    this.killGrace = killGrace;
+    this.blocking = blocking;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public RunningJob start(RunRequest request) throws IOException {
+    Path dir = request.directory().toAbsolutePath().normalize();
+    writeFiles(dir, request.commandLine().files());
+    List<String> command = new ArrayList<>(List.of("setsid", "--wait", "sh", "-c", WRAPPER, "galley-job"));
+    command.addAll(request.commandLine().argv());
+    File stdin = request.commandLine().stdin().map(p -> dir.resolve(p).toFile()).orElse(new File("/dev/null"));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectInput(stdin)
+        .redirectOutput(dir.resolve("stdout").toFile())
+        .redirectError(dir.resolve("stderr").toFile());
+    pb.environment().keySet().removeIf(name -> name.startsWith("GALLEY_"));
+    Process process = pb.start();
+    if (!ProcessGroups.awaitLeadership(process, LEADERSHIP_TIMEOUT)) {
+      process.destroyForcibly();
+      throw new IOException("process " + process.pid() + " did not become a process group leader within "
+          + LEADERSHIP_TIMEOUT.toSeconds() + " s; killed it");
+    }
+    log.debug("job {} attempt {} started as process group {} in {}",
+        request.jobId(), request.attempt(), process.pid(), dir);
+    return new LocalJob(process, dir, request.walltime());
+  }
+
+  private static void writeFiles(Path dir, Map<Path, String> files) throws IOException {
+    for (Map.Entry<Path, String> f : files.entrySet()) {
+      Path target = dir.resolve(f.getKey()).normalize();
+      if (!target.startsWith(dir) || target.equals(dir)) {
+        throw new IOException("tool file " + f.getKey() + " is outside the job directory");
+      }
+      if (target.getParent().equals(dir) && RESERVED_FILES.contains(target.getFileName().toString())) {
+        throw new IOException("tool file " + f.getKey() + " takes a name the runner uses");
+      }
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, f.getValue(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+    }
+  }
+
+  /** One started process group. */
+  private final class LocalJob implements RunningJob {
+    private final Process process;
+    private final long pgid;
+    private final Path dir;
+    private final Optional<Duration> walltime;
+    /** Why the runner stopped the group, if it did: KILLED or WALLTIME_EXCEEDED. First cause wins. */
+    private final AtomicReference<RunOutcome.Ending> stopCause = new AtomicReference<>();
+    private final CompletableFuture<RunOutcome> outcome;
+
+    LocalJob(Process process, Path dir, Optional<Duration> walltime) {
+      this.process = process;
+      this.pgid = process.pid();
+      this.dir = dir;
+      this.walltime = walltime;
+      CompletableFuture<Process> exit = process.onExit();
+      this.outcome = exit.thenApplyAsync(p -> ended(), blocking);
+      // orTimeout's timer is cancelled as soon as the process exits, so a long walltime holds nothing.
+      walltime.ifPresent(w -> exit.copy().orTimeout(w.toMillis(), TimeUnit.MILLISECONDS)
+          .exceptionallyAsync(e -> {
+            if (e instanceof TimeoutException && stopCause.compareAndSet(null, RunOutcome.Ending.WALLTIME_EXCEEDED)) {
+              stopGroup();
+            }
+            return null;
+          }, blocking));
+    }
+
+    @Override
+    public String externalId() {
+      return Long.toString(pgid);
+    }
+
+    @Override
+    public Path directory() {
+      return dir;
+    }
+
+    @Override
+    public CompletionStage<RunOutcome> outcome() {
+      return outcome;
+    }
+
+    @Override
+    public void kill() {
+      if (stopCause.compareAndSet(null, RunOutcome.Ending.KILLED) && !outcome.isDone()) {
+        stopGroup();
+      }
+    }
+
+    /**
+     * Signals the wrapper itself, then its group: should it not lead its group yet after all, the
+     * first signal still lands, and it has no children then. Once it leads, the group signal
+     * reaches every member, also those forked between the two signals.
+     */
+    private void stopGroup() {
+      if (!killGrace.isZero() && process.isAlive()) {
+        process.destroy();
+        ProcessGroups.signal(pgid, "TERM");
+        try {
+          process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      process.destroyForcibly();
+      // Also when the wrapper is gone: members that ignored SIGTERM are still in the group.
+      ProcessGroups.signal(pgid, "KILL");
+    }
+
+    /** Runs once the wrapper exited. Never throws: the handler waits for this to free the slot. */
+    private RunOutcome ended() {
+      // A job leaves nothing behind: background processes it did not wait for die with it. The
+      // group id cannot have been reused while any of them lives.
+      ProcessGroups.signal(pgid, "KILL");
+      Integer code = readExitCode().orElse(process.exitValue());
+      RunOutcome.Ending cause = stopCause.get();
+      if (cause == RunOutcome.Ending.WALLTIME_EXCEEDED) {
+        return new RunOutcome(cause, code, "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");
+      }
+      if (cause == RunOutcome.Ending.KILLED) {
+        return new RunOutcome(cause, code, "killed");
+      }
+      return RunOutcome.exited(code);
+    }
+
+    private Optional<Integer> readExitCode() {
+      try {
+        return Optional.of(Integer.parseInt(Files.readString(dir.resolve("exit_code")).trim()));
+      } catch (NoSuchFileException e) {
+        return Optional.empty(); // the wrapper was killed before it could write it
+      } catch (IOException | NumberFormatException e) {
+        log.warn("unreadable exit code in {}: {}", dir, e.toString());
+        return Optional.empty();
+      }
+    }
+  }
+}

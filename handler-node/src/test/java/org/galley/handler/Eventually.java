@@ -1,0 +1,25 @@
+package org.galley.handler;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** Polls an assertion until it holds or a deadline passes; the last failure is rethrown. */
+final class Eventually {
+  private Eventually() {}
+
+  static void within(Duration max, Runnable assertion) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (AssertionError | RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+    }
+  }
+}

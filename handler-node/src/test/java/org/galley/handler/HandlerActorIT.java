@@ -1,0 +1,193 @@
+package org.galley.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.galley.core.db.Database;
+import org.galley.core.job.Job;
+import org.galley.core.job.JobStore;
+import org.galley.core.job.NewJob;
+import org.galley.core.testing.TestDatabase;
+import org.galley.protocol.DispatchProtocol.Claim;
+import org.galley.protocol.DispatchProtocol.ClaimDone;
+import org.galley.protocol.DispatchProtocol.HandlerCapacity;
+import org.galley.protocol.DispatchProtocol.ReportCapacity;
+import org.galley.protocol.JobState;
+import org.galley.protocol.Pools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A handler on a real database, running the sample tools as real processes; probes as dispatchers. */
+class HandlerActorIT {
+  static Database db;
+  static JobStore store;
+
+  @TempDir
+  Path varDir;
+
+  private HandlerHarness handler;
+
+  @BeforeAll
+  static void openDatabase() {
+    db = TestDatabase.fresh();
+    store = new JobStore(db.dataSource());
+  }
+
+  @AfterAll
+  static void closeDatabase() throws Exception {
+    db.close();
+  }
+
+  @AfterEach
+  void stopHandler() {
+    if (handler != null) {
+      handler.close();
+    }
+  }
+
+  private HandlerHarness start(String name, int workers) {
+    handler = new HandlerHarness(store, varDir, name, workers, Duration.ofHours(1));
+    return handler;
+  }
+
+  @Test
+  void announcesItsFreeSlotsToTheDispatcherOfEveryPoolItServes() {
+    HandlerHarness h = start("h-announce", 3);
+    List<HandlerCapacity> announced = List.of(
+        h.announcements.expectMessageClass(HandlerCapacity.class, HandlerHarness.DEADLINE),
+        h.announcements.expectMessageClass(HandlerCapacity.class, HandlerHarness.DEADLINE));
+    for (HandlerCapacity c : announced) {
+      assertEquals(new HandlerCapacity(h.node.handler(), "h-announce", 3, false), c);
+    }
+    h.node.handler().tell(new ReportCapacity(h.dispatcher.ref()));
+    assertEquals(new HandlerCapacity(h.node.handler(), "h-announce", 3, false), h.expectCapacity());
+  }
+
+  @Test
+  void runsAClaimedJobToOkWithItsOutputInItsJobDirectory() throws Exception {
+    HandlerHarness h = start("h-ok", 2);
+    Job job = h.submit("sort_lines", Map.of("text", "b\nc\na"));
+    assertEquals(new ClaimDone(h.node.handler(), 1, 2, 1, 1), h.claim(5));
+    Job done = h.await(job.id(), JobState.OK);
+    assertEquals(0, done.exitCode());
+    assertEquals("local", done.runner());
+    assertEquals("h-ok", done.handler());
+    Path dir = Path.of(done.workingDirectory());
+    assertEquals(varDir.resolve("jobs").resolve(Long.toString(job.id())), dir);
+    assertEquals("a\nb\nc\n", Files.readString(dir.resolve("stdout")));
+    assertEquals(done.externalId() + "\n", Files.readString(dir.resolve("pid")));
+    assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 2, false), h.expectCapacity());
+  }
+
+  @Test
+  void claimsNoMoreJobsThanItHasWorkersAndReportsSlotsAsTheyFree() {
+    HandlerHarness h = start("h-slots", 2);
+    List<Long> ids = List.of(
+        h.submit("sleep", Map.of("seconds", 0)).id(),
+        h.submit("sleep", Map.of("seconds", 0)).id(),
+        h.submit("sleep", Map.of("seconds", 0)).id());
+    assertEquals(new ClaimDone(h.node.handler(), 1, 2, 2, 0), h.claim(5));
+    assertEquals(JobState.NEW, h.job(ids.get(2)).state(), "the third job waits for a slot");
+    assertEquals(1, h.expectCapacity().freeSlots());
+    assertEquals(2, h.expectCapacity().freeSlots());
+    h.await(ids.get(0), JobState.OK);
+    h.await(ids.get(1), JobState.OK);
+    assertEquals(new ClaimDone(h.node.handler(), 2, 2, 1, 1), h.claim(5));
+    h.await(ids.get(2), JobState.OK);
+  }
+
+  @Test
+  void answersAtOnceWithNothingRequestedWhenNoSlotIsFree() {
+    HandlerHarness h = start("h-full", 1);
+    long id = h.submit("sleep", Map.of("seconds", 100)).id();
+    assertEquals(new ClaimDone(h.node.handler(), 1, 1, 1, 0), h.claim(3));
+    assertEquals(new ClaimDone(h.node.handler(), 2, 0, 0, 0), h.claim(3));
+    h.pgid(id);
+  }
+
+  @Test
+  void claimsNothingForAPoolItDoesNotServe() {
+    HandlerHarness h = start("h-other", 2);
+    Job foreign = store.insert(new NewJob("alice", "sleep", "1.0", Map.of("seconds", 0L), "someone-elses"));
+    h.node.handler().tell(new Claim("someone-elses", 5, 9, h.dispatcher.ref()));
+    assertEquals(new ClaimDone(h.node.handler(), 9, 0, 0, 2), h.dispatcher.expectMessageClass(ClaimDone.class));
+    assertEquals(JobState.NEW, h.job(foreign.id()).state());
+  }
+
+  @Test
+  void takesJobsOfItsOwnPoolOfOne() {
+    HandlerHarness h = start("h-own", 1);
+    Job job = store.insert(new NewJob("alice", "sleep", "1.0", Map.of("seconds", 0L), Pools.ofHandler("h-own")));
+    h.node.handler().tell(new Claim(Pools.ofHandler("h-own"), 1, 1, h.dispatcher.ref()));
+    assertEquals(1, h.dispatcher.expectMessageClass(ClaimDone.class).claimed());
+    h.await(job.id(), JobState.OK);
+  }
+
+  @Test
+  void aFailingToolEndsInErrorWithItsExitCode() {
+    HandlerHarness h = start("h-fail", 1);
+    long id = h.submit("fail", Map.of("code", 3)).id();
+    h.claim(1);
+    Job failed = h.await(id, JobState.ERROR);
+    assertEquals(3, failed.exitCode());
+    assertEquals("exit code 3", failed.info());
+  }
+
+  @Test
+  void aToolNotConfiguredOnTheHandlerEndsInErrorSayingSo() {
+    HandlerHarness h = start("h-unknown", 1);
+    Job job = store.insert(new NewJob("alice", "no_such_tool", "1.0", Map.of(), h.pool));
+    h.claim(1);
+    Job failed = h.await(job.id(), JobState.ERROR);
+    assertEquals("tool no_such_tool 1.0 is not configured on handler h-unknown", failed.info());
+    assertNull(failed.exitCode());
+    assertEquals(1, h.expectCapacity().freeSlots());
+  }
+
+  @Test
+  void aJobOverItsWalltimeIsKilledWithItsProcessGroupAndEndsInError() {
+    HandlerHarness h = start("h-walltime", 1);
+    long id = h.submit("nap", Map.of()).id();
+    h.claim(1);
+    long pgid = h.pgid(id);
+    Job failed = h.await(id, JobState.ERROR);
+    assertEquals("walltime of 1 s exceeded", failed.info());
+    Eventually.within(Duration.ofSeconds(2), () -> assertEquals(List.of(), ProcessTable.livingMembers(pgid)));
+  }
+
+  @Test
+  void runsManyJobsWithEveryOutcomeRecordedOnce() {
+    HandlerHarness h = start("h-many", 4);
+    List<Long> ids = IntStream.range(0, 8)
+        .mapToObj(i -> h.submit("word_count", Map.of("text", "w ".repeat(i + 1))).id()).toList();
+    int claimed = 0;
+    while (claimed < ids.size()) {
+      ClaimDone done = h.claim(8);
+      claimed += done.claimed();
+      if (done.freeSlots() == 0) {
+        h.awaitFreeSlot();
+      }
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      Job job = h.await(ids.get(i), JobState.OK);
+      assertEquals(1, job.attempt());
+    }
+    Set<String> dirs = ids.stream().map(id -> h.job(id).workingDirectory()).collect(Collectors.toSet());
+    assertEquals(ids.size(), dirs.size(), "one directory per job");
+    assertTrue(dirs.stream().allMatch(d -> d.startsWith(varDir.toString())));
+    assertFalse(Files.exists(varDir.resolve("pwned")));
+  }
+}

@@ -1,0 +1,48 @@
+package org.galley.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class HandlerSettingsTest {
+
+  private static HandlerSettings read(String overrides) {
+    Config config = ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()).resolve();
+    return HandlerSettings.fromConfig(config);
+  }
+
+  @Test
+  void theDefaultsAreFourWorkersJobsUnderTheVarDirAndTwoSecondChecksAndGrace() {
+    HandlerSettings s = read("galley.var-dir = /srv/galley");
+    assertEquals(new HandlerSettings(4, Path.of("/srv/galley/jobs"), Duration.ofSeconds(2), Duration.ofSeconds(2)), s);
+  }
+
+  @Test
+  void aRelativeJobsDirIsResolvedAgainstTheWorkingDirectory() {
+    HandlerSettings s = read("galley.handler.jobs-dir = work/jobs");
+    assertEquals(Path.of("work/jobs").toAbsolutePath(), s.jobsDir());
+  }
+
+  @Test
+  void aZeroKillGraceKillsAtOnce() {
+    assertEquals(Duration.ZERO, read("galley.handler.kill-grace = 0s").killGrace());
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheKey() {
+    assertMessageNames("galley.handler.workers", "galley.handler.workers = 0");
+    assertMessageNames("galley.handler.cancel-check-interval", "galley.handler.cancel-check-interval = 0s");
+    assertMessageNames("galley.handler.kill-grace", "galley.handler.kill-grace = -1s");
+  }
+
+  private static void assertMessageNames(String key, String overrides) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(overrides));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+}
