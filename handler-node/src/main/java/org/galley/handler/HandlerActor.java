@@ -155,6 +155,11 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     state = state.claimed(m.requested(), ids);
     m.claim().replyTo().tell(new ClaimDone(
         getContext().getSelf(), m.claim().ticket(), m.requested(), jobs.size(), state.freeSlots()));
+    if (jobs.size() < m.requested()) {
+      // The unused reservation is free again; a dispatcher of another pool may have been told
+      // "no free slots" while it was held, and would otherwise wait for the next job to end.
+      reportCapacity();
+    }
     for (Job job : jobs) {
       if (state.stopping()) {
         record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));

@@ -74,6 +74,7 @@ abstract class RunningWebNode {
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.user", ConfigValueFactory.fromAnyRef(db.user()))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.password",
             ConfigValueFactory.fromAnyRef(db.password()))
+        .withFallback(org.galley.core.cluster.ClusterConfig.pekkoDefaults())
         .withFallback(ConfigFactory.load()).resolve();
     jobs = new JobStore(db.dataSource());
     tools = ToolRegistry.fromConfig(config);

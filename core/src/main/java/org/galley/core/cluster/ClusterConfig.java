@@ -18,9 +18,15 @@ public final class ClusterConfig {
 
   private ClusterConfig() {}
 
+  /** Galley's Pekko settings, to layer above the reference.conf files (see galley-pekko.conf). */
+  public static Config pekkoDefaults() {
+    return ConfigFactory.parseResources(ClusterConfig.class.getClassLoader(), "galley-pekko.conf");
+  }
+
+  /** This node's Pekko configuration: system properties, then this node's addresses, then Galley's defaults, then {@code base}. */
   public static Config build(Config base, NodeSettings node, ClusterSettings cluster, Database db) {
     List<String> seeds = cluster.seedNodes().stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList();
-    return ConfigFactory.empty()
+    return ConfigFactory.systemProperties()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(cluster.port()))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(node.clusterRoles()))
@@ -30,6 +36,8 @@ public final class ClusterConfig {
         .withValue(SLICK_DB + ".url", ConfigValueFactory.fromAnyRef(db.url()))
         .withValue(SLICK_DB + ".user", ConfigValueFactory.fromAnyRef(db.user()))
         .withValue(SLICK_DB + ".password", ConfigValueFactory.fromAnyRef(db.password()))
-        .withFallback(base);
+        .withFallback(pekkoDefaults())
+        .withFallback(base)
+        .resolve();
   }
 }

@@ -26,7 +26,7 @@ public final class Readiness implements Extension {
   };
 
   public static Readiness get(ActorSystem<?> system) {
-    return system.extension(ID);
+    return system.registerExtension(ID);
   }
 
   /** Adds (or replaces) a named condition. */

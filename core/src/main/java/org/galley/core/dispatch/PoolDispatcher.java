@@ -102,11 +102,14 @@ public final class PoolDispatcher extends AbstractBehavior<DispatcherCommand> {
   }
 
   private Behavior<DispatcherCommand> onHandlerCapacity(HandlerCapacity msg) {
+    getContext().getLog().debug("pool {}: {} has {} free slot(s){}", pool, msg.serverName(), msg.freeSlots(),
+        msg.draining() ? ", draining" : "");
     state = state.withCapacity(msg.handler(), msg.serverName(), msg.freeSlots(), msg.draining());
     return dispatch();
   }
 
   private Behavior<DispatcherCommand> onClaimDone(ClaimDone msg) {
+    getContext().getLog().debug("pool {}: claim {} took {} of {}", pool, msg.ticket(), msg.claimed(), msg.requested());
     state = state.claimDone(msg.ticket(), msg.handler(), msg.requested(), msg.claimed(), msg.freeSlots());
     return dispatch();
   }
@@ -150,6 +153,7 @@ public final class PoolDispatcher extends AbstractBehavior<DispatcherCommand> {
       HandlerView h = pick.get();
       long ticket = state.nextTicket();
       state = state.claimSent(h);
+      getContext().getLog().debug("pool {}: claim {} asks {} for {} job(s)", pool, ticket, h.serverName(), h.freeSlots());
       h.ref().tell(new DispatchProtocol.Claim(pool, h.freeSlots(), ticket, getContext().getSelf()));
       pick = state.place();
     }

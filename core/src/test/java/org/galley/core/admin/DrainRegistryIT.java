@@ -32,6 +32,7 @@ class DrainRegistryIT {
     Config config = ConfigFactory.parseString("pekko.actor.provider = local\npekko.actor.serialize-messages = on")
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.url", ConfigValueFactory.fromAnyRef(db.url()))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.user", ConfigValueFactory.fromAnyRef("postgres"))
+        .withFallback(org.galley.core.cluster.ClusterConfig.pekkoDefaults())
         .withFallback(ConfigFactory.load());
     kit = ActorTestKit.create(config);
   }
