@@ -34,7 +34,9 @@ class AllInOneIT {
         "galley.http.port", Integer.toString(httpPort),
         "galley.cluster.port", Integer.toString(NodeProcess.freePort()),
         "galley.management.port", Integer.toString(NodeProcess.freePort()),
-        "galley.server-name", "aio");
+        "galley.server-name", "aio",
+        // SIGTERM is a graceful stop; keep its wait for running jobs short here.
+        "galley.handler.shutdown-grace", "1s");
     node = NodeProcess.start("all-in-one", varDir.resolveSibling(varDir.getFileName() + "-logs"), props);
     long t0 = System.nanoTime();
     node.awaitHttp("http://127.0.0.1:" + httpPort + "/api/version", Duration.ofSeconds(120));

@@ -2,6 +2,8 @@ package org.galley.ops;
 
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.galley.core.cluster.FastStop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,29 @@ public final class Main {
       System.exit(2);
       return;
     }
+    onCtrlC(node);
     printBanner(node);
     node.system().getWhenTerminated().toCompletableFuture().join();
+    // Coordinated shutdown is done; library threads must not keep the JVM alive.
+    System.exit(0);
+  }
+
+  /**
+   * Ctrl-C stops at once: running jobs are killed and given back ({@link FastStop}). SIGTERM
+   * (systemd, kill) is a graceful stop that lets running jobs finish first. A second Ctrl-C
+   * quits without waiting; the next start cleans up after it.
+   */
+  @SuppressWarnings("restriction")
+  private static void onCtrlC(GalleyNode node) {
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+      CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system());
+      if (shutdown.getShutdownReason().isPresent()) {
+        log.warn("second Ctrl-C: quitting without waiting");
+        Runtime.getRuntime().halt(130);
+      }
+      log.info("Ctrl-C: stopping now (running jobs are killed and requeued; SIGTERM would let them finish)");
+      shutdown.runAll(FastStop.INSTANCE);
+    });
   }
 
   private static void printBanner(GalleyNode node) {
