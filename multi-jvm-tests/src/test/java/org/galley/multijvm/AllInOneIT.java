@@ -69,7 +69,8 @@ class AllInOneIT {
     long pid = running.get("external_id").asLong();
     assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the job's process runs");
 
-    assertEquals(0, node.stop(Duration.ofSeconds(60)), "clean exit on SIGTERM:\n" + node.logTail());
+    int exit = node.stop(Duration.ofSeconds(60));
+    assertTrue(exit == 0 || exit == 143, "clean exit on SIGTERM (143 is the JVM's after shutdown hooks), got " + exit + ":\n" + node.logTail());
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the job's process group was killed");
     assertFalse(Files.exists(varDir.resolve("pg/data/postmaster.pid")), "embedded PostgreSQL stopped");
 
