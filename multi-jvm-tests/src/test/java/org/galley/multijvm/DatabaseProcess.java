@@ -25,7 +25,7 @@ public final class DatabaseProcess implements AutoCloseable {
     Path log = dir.resolve("db.log");
     Process p = new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:+UseSerialGC", "-Xmx64m",
+            "-XX:+UseSerialGC", "-Xmx256m",
             "-Dgalley.var-dir=" + dir.resolve("var"),
             "-Dgalley.db.embedded.port=" + port,
             "-cp", System.getProperty("galley.dist") + "/*",

@@ -45,7 +45,9 @@ class FailoverIT {
 
   @AfterAll
   static void stop() throws Exception {
-    cluster.close();
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test

@@ -36,7 +36,9 @@ class PoolsAndDrainIT {
 
   @AfterAll
   static void stop() throws Exception {
-    cluster.close();
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test
