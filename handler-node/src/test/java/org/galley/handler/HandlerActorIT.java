@@ -89,6 +89,8 @@ class HandlerActorIT {
     assertEquals(varDir.resolve("jobs").resolve(Long.toString(job.id())), dir);
     assertEquals("a\nb\nc\n", Files.readString(dir.resolve("stdout")));
     assertEquals(done.externalId() + "\n", Files.readString(dir.resolve("pid")));
+    // The claim asked for 2 and got 1: the unused slot is reported at once, the other when the job ends.
+    assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 1, false), h.expectCapacity());
     assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 2, false), h.expectCapacity());
   }
 
