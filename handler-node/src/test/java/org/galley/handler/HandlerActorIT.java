@@ -13,14 +13,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.galley.core.db.Database;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
 import org.galley.core.job.NewJob;
 import org.galley.core.testing.TestDatabase;
+import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
+import org.galley.protocol.DispatchProtocol.HandlerDescription;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
 import org.galley.protocol.JobState;
 import org.galley.protocol.Pools;
@@ -89,6 +93,7 @@ class HandlerActorIT {
     assertEquals(varDir.resolve("jobs").resolve(Long.toString(job.id())), dir);
     assertEquals("a\nb\nc\n", Files.readString(dir.resolve("stdout")));
     assertEquals(done.externalId() + "\n", Files.readString(dir.resolve("pid")));
+    assertFalse(Files.exists(dir.resolve(AttemptMarker.FILE)), "the marker goes once the end is recorded");
     // The claim asked for 2 and got 1: the unused slot is reported at once, the other when the job ends.
     assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 1, false), h.expectCapacity());
     assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 2, false), h.expectCapacity());
@@ -191,5 +196,39 @@ class HandlerActorIT {
     assertEquals(ids.size(), dirs.size(), "one directory per job");
     assertTrue(dirs.stream().allMatch(d -> d.startsWith(varDir.toString())));
     assertFalse(Files.exists(varDir.resolve("pwned")));
+  }
+
+  @Test
+  void describesItsNameAddressPoolsSlotsAndStartTime() throws Exception {
+    long before = System.currentTimeMillis();
+    HandlerHarness h = start("h-describe", 3);
+    HandlerDescription idle = h.describe();
+    assertEquals("h-describe", idle.serverName());
+    assertEquals(h.kit.system().address().toString(), idle.address());
+    assertEquals(List.of("pool-h-describe"), idle.pools(), "without its own pool of one");
+    assertEquals(3, idle.workers());
+    assertEquals(0, idle.running());
+    assertFalse(idle.drained());
+    assertTrue(idle.upSinceEpochMillis() >= before && idle.upSinceEpochMillis() <= System.currentTimeMillis());
+    long id = h.submit("gate", Map.of()).id();
+    h.claim(1);
+    h.pgid(id);
+    HandlerDescription busy = h.describe();
+    assertEquals(1, busy.running());
+    assertEquals(2, busy.freeSlots());
+    assertEquals(idle.upSinceEpochMillis(), busy.upSinceEpochMillis());
+    h.openGate(id);
+    h.await(id, JobState.OK);
+  }
+
+  @Test
+  void isListedUnderAllHandlersForTheAdministratorsView() {
+    HandlerHarness h = start("h-listed", 1);
+    TestProbe<Receptionist.Listing> probe = h.kit.createTestProbe();
+    Eventually.within(HandlerHarness.DEADLINE, () -> {
+      h.kit.system().receptionist().tell(Receptionist.find(DispatchProtocol.ALL_HANDLERS, probe.ref()));
+      Receptionist.Listing listing = probe.expectMessageClass(Receptionist.Listing.class);
+      assertEquals(Set.of(h.node.handler()), listing.getServiceInstances(DispatchProtocol.ALL_HANDLERS));
+    });
   }
 }
