@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.galley.core.testing.TestDatabase;
 import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
+import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.DispatchProtocol.HandlerDescription;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
@@ -230,5 +232,31 @@ class HandlerActorIT {
       Receptionist.Listing listing = probe.expectMessageClass(Receptionist.Listing.class);
       assertEquals(Set.of(h.node.handler()), listing.getServiceInstances(DispatchProtocol.ALL_HANDLERS));
     });
+  }
+
+  /**
+   * Two pools' dispatchers claim at once: the first claim reserves every slot while it waits for the
+   * table, so the second is told "none free". When the first comes back short, its slots are free
+   * again, and the second pool's dispatcher must hear so: it would wait for the next job to end.
+   */
+  @Test
+  void whenAClaimComesBackShortTheOtherPoolsDispatcherHearsOfTheFreedSlotsToo() throws Exception {
+    HandlerHarness h = start("h-two-pools", 2);
+    h.awaitTakingWork(); // not still reading the table, which the lock below would block
+    TestProbe<DispatcherCommand> poolDispatcher = h.kit.createTestProbe();
+    TestProbe<DispatcherCommand> ownPoolDispatcher = h.kit.createTestProbe();
+    try (Connection lock = db.dataSource().getConnection()) {
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE job IN ACCESS EXCLUSIVE MODE"); // the first claim waits
+      h.node.handler().tell(new Claim(h.pool, 2, 1, poolDispatcher.ref()));
+      h.node.handler().tell(new Claim(Pools.ofHandler(h.serverName), 2, 1, ownPoolDispatcher.ref()));
+      assertEquals(new ClaimDone(h.node.handler(), 1, 0, 0, 0),
+          ownPoolDispatcher.expectMessageClass(ClaimDone.class, HandlerHarness.DEADLINE));
+      lock.rollback();
+    }
+    assertEquals(new ClaimDone(h.node.handler(), 1, 2, 0, 2),
+        poolDispatcher.expectMessageClass(ClaimDone.class, HandlerHarness.DEADLINE));
+    assertEquals(new HandlerCapacity(h.node.handler(), "h-two-pools", 2, false),
+        ownPoolDispatcher.expectMessageClass(HandlerCapacity.class, HandlerHarness.DEADLINE));
   }
 }
