@@ -94,11 +94,16 @@ final class Attempts {
   }
 
   /**
-   * Records how an attempt's work ended, given why the handler stopped it. A job whose end lost to
-   * a cancel is deleted instead; a stop for shutdown gives the attempt back unless the work had
-   * ended by itself.
+   * Records how an attempt's work ended, given why the handler stopped it, then removes its
+   * {@link AttemptMarker}. A job whose end lost to a cancel is deleted instead; a stop for shutdown
+   * gives the attempt back unless the work had ended by itself; work that was lost is given back.
    */
-  void recordEnd(long jobId, int attempt, RunOutcome outcome, HandlerState.StopReason why) {
+  void recordEnd(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
+    recordEnd(jobId, attempt, outcome, why);
+    AttemptMarker.remove(work.directory());
+  }
+
+  private void recordEnd(long jobId, int attempt, RunOutcome outcome, HandlerState.StopReason why) {
     Integer code = outcome.exitCode();
     if (why == HandlerState.StopReason.CANCEL) {
       if (!jobs.markDeleted(jobId, attempt, code)) {
@@ -110,6 +115,10 @@ final class Attempts {
     }
     if (why == HandlerState.StopReason.SHUTDOWN && outcome.ending() == RunOutcome.Ending.KILLED) {
       giveBack(jobId, attempt);
+      return;
+    }
+    if (outcome.ending() == RunOutcome.Ending.LOST) {
+      jobs.requeue(jobId, attempt, Recovery.lostInfo(serverName) + ": " + outcome.info());
       return;
     }
     JobState end = outcome.succeeded() ? JobState.OK : JobState.ERROR;

@@ -5,16 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -23,39 +18,43 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.galley.core.job.Job;
 import org.galley.handler.HandlerState.JobSlot;
 import org.galley.handler.HandlerState.StopReason;
-import org.galley.protocol.DispatchProtocol;
+import org.galley.handler.HandlerSteps.Claimed;
+import org.galley.handler.HandlerSteps.EndRecorded;
+import org.galley.handler.HandlerSteps.StartDone;
+import org.galley.handler.HandlerSteps.WorkEnded;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
-import org.galley.protocol.DispatchProtocol.DispatcherCommand;
-import org.galley.protocol.DispatchProtocol.HandlerCapacity;
+import org.galley.protocol.DispatchProtocol.Describe;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The job handler of one node: owns the attempts running here, at most {@code workers}, from the
- * claim in the job table until their end is written there, and tells the pool dispatchers it has
- * heard from how many slots it has free. Every database and process call runs on the blocking
- * dispatcher and comes back as a message; its bookkeeping is the pure {@link HandlerState}.
+ * claim in the job table until their end is written there, and tells the pool dispatchers how many
+ * slots it has free (none while drained or stopping). Every database and process call runs on the
+ * blocking dispatcher and comes back as a message; its bookkeeping is the pure {@link HandlerState}.
  *
- * <p>Stopped through {@link Stop} (coordinated shutdown), it takes no more work, kills the process
- * groups of its attempts and gives them back ({@code new}, next attempt). If the node is lost
- * instead, its processes live on in their own sessions, and once the cluster removes the member its
- * jobs are requeued under the next attempt, which fences off anything this incarnation still
- * writes. A restarted handler starts empty; it does not yet pick up the attempts of its previous
- * incarnation (recovery, see the README).
+ * <p>It starts as {@link HandlerStartup}, which takes back the attempts an earlier incarnation under
+ * the same server name left (adopting the processes that still run) before this behaviour takes any
+ * work. Stopped through {@link Stop} (coordinated shutdown), it takes no more work, lets running
+ * attempts end by themselves for the stop's grace, then kills the process groups of the rest and
+ * gives them back ({@code new}, next attempt). If the node is lost instead, its processes live on in
+ * their own sessions until the {@link OrphanWatchdog} kills them, and once the cluster removes the
+ * member its jobs are requeued under the next attempt, which fences off anything this incarnation
+ * still writes.
  */
 public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
-  private static final Logger log = LoggerFactory.getLogger(HandlerActor.class);
 
-  /** Take no more work, kill and give back every attempt here; answers once all are given back. */
-  public record Stop(ActorRef<Done> replyTo) implements HandlerCommand, NoSerializationVerificationNeeded {}
+  /**
+   * Take no more work; give running attempts up to {@code grace} to end by themselves, then kill and
+   * give back the rest; answers once none is left. A zero grace kills at once, also during a
+   * graceful stop under way.
+   */
+  public record Stop(ActorRef<Done> replyTo, Duration grace) implements HandlerCommand, NoSerializationVerificationNeeded {}
 
   /** The table says this job of ours is being cancelled ({@link CancelSweep}). */
   record Deleting(long jobId, int attempt) implements HandlerCommand, NoSerializationVerificationNeeded {}
@@ -63,52 +62,55 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   /** Messages the actor sends itself; they never leave the JVM. */
   private sealed interface Internal extends HandlerCommand, NoSerializationVerificationNeeded {}
 
-  private record Claimed(Claim claim, int requested, List<Job> jobs, Throwable failure) implements Internal {}
-  private record StartDone(Job job, Attempts.Start result, Throwable failure) implements Internal {}
-  private record WorkEnded(long jobId, RunOutcome outcome) implements Internal {}
-  private record EndRecorded(long jobId, Runnable step, Throwable failure) implements Internal {}
   /** A step that failed for a database error, to be tried again after the retry delay. */
   private record Retry(Runnable again) implements Internal {}
+  private enum GraceOver implements Internal { INSTANCE }
 
-  public static Behavior<HandlerCommand> create(String serverName, Set<String> servedPools,
-      HandlerSettings settings, Attempts attempts,
-      Function<String, RecipientRef<DispatcherCommand>> dispatcherFor,
-      ActorRef<Topic.Command<CancelJob>> cancels) {
-    Behavior<HandlerCommand> handler = Behaviors.setup(context -> Behaviors.withTimers(timers -> new HandlerActor(
-        context, timers, serverName, servedPools, settings, attempts, dispatcherFor, cancels)));
+  /** The handler actor: recovers first ({@link HandlerStartup}), then runs jobs. */
+  static Behavior<HandlerCommand> create(HandlerSetup setup) {
     // A restart would forget the attempts running here and strand them; keep the state instead.
-    return Behaviors.supervise(handler).onFailure(SupervisorStrategy.resume());
+    return Behaviors.supervise(HandlerStartup.create(setup)).onFailure(SupervisorStrategy.resume());
+  }
+
+  /** Takes work from now on, holding the attempts recovery adopted. */
+  static Behavior<HandlerCommand> open(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
+      HandlerSetup setup, List<Recovery.Adopted> adopted, boolean drained) {
+    return new HandlerActor(context, timers, setup, adopted, drained);
   }
 
   private final TimerScheduler<HandlerCommand> timers;
+  private final HandlerSetup setup;
   private final String serverName;
-  private final Set<String> servedPools;
   private final Attempts attempts;
-  private final Executor blocking;
+  private final HandlerSteps steps;
+  private final PoolPresence pools;
   /** Delay before a failed database step is tried again. */
   private final Duration retryDelay;
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private HandlerState state;
 
   private HandlerActor(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
-      String serverName, Set<String> servedPools, HandlerSettings settings, Attempts attempts,
-      Function<String, RecipientRef<DispatcherCommand>> dispatcherFor,
-      ActorRef<Topic.Command<CancelJob>> cancels) {
+      HandlerSetup setup, List<Recovery.Adopted> adopted, boolean drained) {
     super(context);
     this.timers = timers;
-    this.serverName = serverName;
-    this.servedPools = Set.copyOf(servedPools);
-    this.attempts = attempts;
-    this.blocking = context.getSystem().dispatchers()
-        .lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
-    this.retryDelay = settings.cancelCheckInterval();
-    this.state = HandlerState.initial(settings.workers());
-    cancels.tell(Topic.subscribe(context.getSelf().narrow()));
-    for (String pool : this.servedPools) {
-      context.getSystem().receptionist().tell(Receptionist.register(DispatchProtocol.handlersOf(pool), context.getSelf()));
-      dispatcherFor.apply(pool).tell(capacity());
+    this.setup = setup;
+    this.serverName = setup.serverName();
+    this.attempts = setup.attempts();
+    this.steps = new HandlerSteps(context, attempts,
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
+    this.pools = new PoolPresence(context, setup);
+    this.retryDelay = setup.settings().cancelCheckInterval();
+    this.state = HandlerState.initial(setup.settings().workers()).drained(drained);
+    for (Recovery.Adopted a : adopted) {
+      state = state.adopted(a.job().id(), a.job().attempt(), a.work());
+      steps.watch(a.job().id(), a.work());
     }
-    context.spawn(CancelSweep.create(context.getSelf(), attempts, settings.cancelCheckInterval()), "cancel-sweep");
+    getContext().getLog().info("handler {} takes work{}, holding {} adopted job(s)", serverName,
+        drained ? " once undrained" : "", adopted.size());
+    setup.cancels().tell(Topic.subscribe(context.getSelf().narrow()));
+    pools.list();
+    pools.announce(state);
+    context.spawn(CancelSweep.create(context.getSelf(), attempts, setup.settings().cancelCheckInterval()), "cancel-sweep");
   }
 
   @Override
@@ -123,25 +125,30 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(CancelJob.class, m -> onCancelJob(m.jobId()))
         .onMessage(Deleting.class, this::onDeleting)
         .onMessage(ReportCapacity.class, this::onReportCapacity)
+        .onMessage(Describe.class, this::onDescribe)
+        .onMessage(DrainWatch.Status.class, this::onDrainStatus)
         .onMessage(Stop.class, this::onStop)
+        .onMessageEquals(GraceOver.INSTANCE, this::onGraceOver)
         .onSignal(Terminated.class, this::onDispatcherTerminated)
         .build();
   }
 
   private Behavior<HandlerCommand> onClaim(Claim claim) {
-    heardFrom(claim.replyTo());
-    boolean served = servedPools.contains(claim.pool());
+    pools.heardFrom(claim.replyTo());
+    boolean served = setup.servedPools().contains(claim.pool());
     if (!served) {
       getContext().getLog().warn("asked to claim jobs of pool {}, which handler {} does not serve", claim.pool(), serverName);
     }
     int n = served ? state.claimable(claim.max()) : 0;
     if (n == 0) {
       claim.replyTo().tell(new ClaimDone(getContext().getSelf(), claim.ticket(), 0, 0, state.freeSlots()));
+      if (!state.takesWork()) {
+        claim.replyTo().tell(pools.capacity(state)); // it may not know yet: say why
+      }
       return this;
     }
     state = state.reserve(n);
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.claim(claim.pool(), n), blocking),
-        (jobs, failure) -> new Claimed(claim, n, jobs, failure));
+    steps.claim(claim, n);
     return this;
   }
 
@@ -158,22 +165,17 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     if (jobs.size() < m.requested()) {
       // The unused reservation is free again; a dispatcher of another pool may have been told
       // "no free slots" while it was held, and would otherwise wait for the next job to end.
-      reportCapacity();
+      pools.report(state);
     }
     for (Job job : jobs) {
       if (state.stopping()) {
-        record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
+        steps.record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
       } else {
-        start(job);
+        steps.start(job);
       }
     }
     checkStopped();
     return this;
-  }
-
-  private void start(Job job) {
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.start(job), blocking),
-        (result, failure) -> new StartDone(job, result, failure));
   }
 
   private Behavior<HandlerCommand> onStartDone(StartDone m) {
@@ -187,8 +189,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         getContext().getLog().info("job {} changed before it was marked running; stopping its work", id);
       }
       apply(state.started(id, started.work(), started.marked()));
-      getContext().pipeToSelf(started.work().outcome(), (outcome, failure) -> new WorkEnded(id,
-          outcome != null ? outcome : new RunOutcome(RunOutcome.Ending.EXITED, null, "outcome unknown: " + failure)));
+      steps.watch(id, started.work());
     } else {
       getContext().getLog().info("job {} not started: {}", id, ((Attempts.NotStarted) m.result()).why());
       freed(id);
@@ -196,17 +197,18 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     return this;
   }
 
-  /** Starts a job whose start failed, unless it is to stop meanwhile: then it ends unstarted. */
+  /** Starts a job whose start failed, unless it is to stop or the handler stops: then it ends unstarted. */
   private void startAgain(Job job) {
     JobSlot slot = state.slot(job.id()).orElse(null);
     if (slot == null) {
       return;
     }
-    if (slot.stop() == StopReason.NONE) {
-      start(job);
+    if (slot.stop() == StopReason.NONE && !state.stopping()) {
+      steps.start(job);
     } else {
+      StopReason why = slot.stop() == StopReason.CANCEL ? StopReason.CANCEL : StopReason.SHUTDOWN;
       state = state.ending(job.id());
-      record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), slot.stop()));
+      steps.record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), why));
     }
   }
 
@@ -217,21 +219,15 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       return this;
     }
     state = state.ending(slot.jobId());
-    record(slot.jobId(), () -> attempts.recordEnd(slot.jobId(), slot.attempt(), m.outcome(), slot.stop()));
+    steps.record(slot.jobId(), () -> attempts.recordEnd(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
     return this;
-  }
-
-  /** Runs a step that records an attempt's end; the slot stays taken until it succeeds. */
-  private void record(long jobId, Runnable step) {
-    getContext().pipeToSelf(CompletableFuture.runAsync(step, blocking),
-        (ok, failure) -> new EndRecorded(jobId, step, failure));
   }
 
   private Behavior<HandlerCommand> onEndRecorded(EndRecorded m) {
     if (m.failure() != null) {
       getContext().getLog().warn("recording the end of job {} failed, trying again in {}: {}",
           m.jobId(), retryDelay, m.failure().toString());
-      timers.startSingleTimer("record-" + m.jobId(), new Retry(() -> record(m.jobId(), m.step())), retryDelay);
+      timers.startSingleTimer("record-" + m.jobId(), new Retry(() -> steps.record(m.jobId(), m.step())), retryDelay);
     } else {
       freed(m.jobId());
     }
@@ -257,80 +253,80 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     }
     // Held in the table but nothing of it here: a start that failed for good, or a claim whose
     // answer is still on its way (its start then loses to this, and the work is killed).
-    inBackground("deleting job " + m.jobId(), () -> attempts.endUnstarted(m.jobId(), m.attempt(), StopReason.CANCEL));
+    steps.inBackground("deleting job " + m.jobId(), () -> attempts.endUnstarted(m.jobId(), m.attempt(), StopReason.CANCEL));
     return this;
   }
 
   private Behavior<HandlerCommand> onReportCapacity(ReportCapacity m) {
-    heardFrom(m.replyTo());
-    m.replyTo().tell(capacity());
+    pools.heardFrom(m.replyTo());
+    m.replyTo().tell(pools.capacity(state));
+    return this;
+  }
+
+  private Behavior<HandlerCommand> onDescribe(Describe m) {
+    m.replyTo().tell(setup.description(getContext().getSystem(), state.slots().size(), state.freeSlots(), state.drained()));
+    return this;
+  }
+
+  private Behavior<HandlerCommand> onDrainStatus(DrainWatch.Status m) {
+    if (m.drained() != state.drained()) {
+      getContext().getLog().info("handler {} {}; {} job(s) running", serverName,
+          m.drained() ? "drained: takes no new work" : "undrained: takes work again", state.slots().size());
+      state = state.drained(m.drained());
+      pools.announce(state);
+    }
     return this;
   }
 
   private Behavior<HandlerCommand> onStop(Stop m) {
-    if (!state.stopping()) {
-      getContext().getLog().info("handler {} stopping: killing and giving back {} jobs", serverName, state.slots().size());
+    boolean first = !state.stopping();
+    if (first) {
+      state = state.stopTakingWork();
+      pools.unlist();
+      pools.announce(state);
+    }
+    if (m.grace().isZero()) {
+      timers.cancel(GraceOver.INSTANCE);
+      getContext().getLog().info("handler {} stopping: killing and giving back {} job(s)", serverName, state.slots().size());
       apply(state.stopAll());
-      for (String pool : servedPools) {
-        getContext().getSystem().receptionist()
-            .tell(Receptionist.deregister(DispatchProtocol.handlersOf(pool), getContext().getSelf()));
-      }
-      reportCapacity();
+    } else if (first) {
+      getContext().getLog().info("handler {} stopping: takes no more work, lets {} job(s) end for up to {}",
+          serverName, state.slots().size(), m.grace());
+      timers.startSingleTimer(GraceOver.INSTANCE, m.grace());
     }
     stopWaiters.add(m.replyTo());
     checkStopped();
     return this;
   }
 
+  private Behavior<HandlerCommand> onGraceOver() {
+    getContext().getLog().info("handler {}: stop grace over; killing and giving back {} job(s)", serverName, state.slots().size());
+    apply(state.stopAll());
+    return this;
+  }
+
   private Behavior<HandlerCommand> onDispatcherTerminated(Terminated t) {
-    state = state.forgot(t.getRef());
+    pools.forgot(t.getRef());
     return this;
   }
 
   private void apply(HandlerState.Change change) {
     state = change.state();
-    change.toKill().forEach(this::kill);
-  }
-
-  private void kill(JobSlot slot) {
-    inBackground("killing job " + slot.jobId() + " (" + slot.work().externalId() + ")", slot.work()::kill);
-  }
-
-  /** A blocking step nobody waits for: the table or the work's outcome tells how it went. */
-  private void inBackground(String what, Runnable step) {
-    CompletableFuture.runAsync(step, blocking).exceptionally(e -> {
-      log.error("{} failed: {}", what, e.toString());
-      return null;
-    });
+    change.toKill().forEach(steps::kill);
   }
 
   private void freed(long jobId) {
     state = state.freed(jobId);
-    reportCapacity();
+    pools.report(state);
     checkStopped();
   }
 
   private void checkStopped() {
     if (state.stopped() && !stopWaiters.isEmpty()) {
-      getContext().getLog().info("handler {} stopped: every job given back", serverName);
+      getContext().getLog().info("handler {} stopped: every job ended or given back", serverName);
+      timers.cancel(GraceOver.INSTANCE);
       stopWaiters.forEach(w -> w.tell(Done.getInstance()));
       stopWaiters.clear();
     }
-  }
-
-  private void heardFrom(ActorRef<DispatcherCommand> dispatcher) {
-    if (!state.dispatchers().contains(dispatcher)) {
-      getContext().watch(dispatcher);
-      state = state.heardFrom(dispatcher);
-    }
-  }
-
-  private void reportCapacity() {
-    HandlerCapacity capacity = capacity();
-    state.dispatchers().forEach(d -> d.tell(capacity));
-  }
-
-  private HandlerCapacity capacity() {
-    return new HandlerCapacity(getContext().getSelf(), serverName, state.freeSlots(), state.stopping());
   }
 }

@@ -1,5 +1,8 @@
 package org.galley.handler;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +17,8 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.galley.core.admin.DrainRegistry;
+import org.galley.core.cluster.FastStop;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
@@ -22,16 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handler role of a node: starts the {@link HandlerActor} and ties its stop to the actor
- * system's coordinated shutdown.
+ * The handler role of a node: takes the jobs directory, starts the {@link OrphanWatchdog} and the
+ * {@link HandlerActor}, and ties the handler's stop to the actor system's coordinated shutdown.
  *
  * <p>The stop runs in phase {@code service-requests-done}: after the node stopped taking requests
- * and before it leaves the cluster ({@code cluster-sharding-shutdown-region}, {@code cluster-leave})
- * and long before Main closes the database ({@code before-actor-system-terminate}). So the jobs are
- * given back while this handler is still a member that dispatchers can reach (they get "draining,
- * no slots" rather than dead letters), the cluster's own requeue of a removed handler finds nothing
- * left, and no job is requeued while its process still runs here. The phase's timeout (5 s unless
- * configured) bounds the stop; it needs about kill-grace plus a few database writes.
+ * and before it leaves the cluster ({@code cluster-sharding-shutdown-region}, {@code cluster-leave};
+ * the leader removes a leaving member only once it confirmed its exit, later still) and long before
+ * Main closes the database ({@code before-actor-system-terminate}). So jobs end or are given back
+ * while this handler is still a member that dispatchers can reach (they get "draining, no slots"
+ * rather than dead letters), the cluster's own requeue of a removed handler finds nothing left, and
+ * no job is requeued while its process still runs here. Ctrl-C ({@link FastStop}) and a node downed
+ * by the cluster stop at once: a downed member's jobs are requeued elsewhere {@code requeue-delay}
+ * after its removal, so it may not let them run on. Any other reason (SIGTERM, a leave) lets running
+ * jobs end for up to {@code shutdown-grace} first. The phase's timeout must cover that grace, the
+ * kill grace and a few database writes; the start fails if it does not.
  */
 public final class HandlerNode {
   private static final Logger log = LoggerFactory.getLogger(HandlerNode.class);
@@ -39,33 +48,53 @@ public final class HandlerNode {
 
   private final ActorSystem<?> system;
   private final ActorRef<DispatchProtocol.HandlerCommand> handler;
+  private final HandlerSettings settings;
+  private final OrphanWatchdog watchdog;
   private final Duration stopTimeout;
 
-  private HandlerNode(ActorSystem<?> system, ActorRef<DispatchProtocol.HandlerCommand> handler, Duration stopTimeout) {
+  private HandlerNode(ActorSystem<?> system, ActorRef<DispatchProtocol.HandlerCommand> handler, HandlerSettings settings,
+      OrphanWatchdog watchdog, Duration stopTimeout) {
     this.system = system;
     this.handler = handler;
+    this.settings = settings;
+    this.watchdog = watchdog;
     this.stopTimeout = stopTimeout;
   }
 
+  /**
+   * Starts the handler. Blocks briefly (the jobs directory, the watchdog's start).
+   *
+   * @param drains the topic the {@link DrainRegistry} publishes on
+   * @param drainRegistry the registry (singleton proxy), asked at start whether this handler is drained
+   * @throws IllegalArgumentException if the stop does not fit its coordinated-shutdown phase
+   * @throws IllegalStateException if another running handler uses the jobs directory
+   */
   public static HandlerNode start(ActorSystem<?> system, NodeSettings node, HandlerSettings settings, JobStore jobs,
       ToolRegistry tools, Function<String, RecipientRef<DispatchProtocol.DispatcherCommand>> dispatcherFor,
-      ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels) {
+      ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels,
+      ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry) {
     log.info("handler {} serving pools {} with {}", node.serverName(), node.servedPools(), settings);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration stopTimeout = Duration.ofNanos(shutdown.timeout(STOP_PHASE).toNanos());
-    if (settings.killGrace().plusSeconds(1).compareTo(stopTimeout) > 0) {
-      log.warn("galley.handler.kill-grace {} leaves too little of the {} s the {} phase may take to give jobs back",
-          settings.killGrace(), stopTimeout.toSeconds(), STOP_PHASE);
+    settings.requireStopFits(STOP_PHASE, stopTimeout);
+    OrphanWatchdog watchdog;
+    try {
+      watchdog = OrphanWatchdog.start(settings.jobsDir(), settings.orphanTimeout());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the orphan watchdog in " + settings.jobsDir(), e);
     }
+    system.getWhenTerminated().thenRun(watchdog::close);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     Runner local = new LocalRunner(settings.killGrace(), blocking);
-    Attempts attempts = new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local),
-        new JobDirectories(settings.jobsDir()));
-    ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(
-        HandlerActor.create(node.serverName(), node.servedPools(), settings, attempts, dispatcherFor, cancels),
+    JobDirectories directories = new JobDirectories(settings.jobsDir());
+    HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings,
+        new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local), directories),
+        new Recovery(node.serverName(), jobs, tools, directories, settings.killGrace(), blocking, Clock.systemUTC()),
+        dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis());
+    ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),
         "galley-handler", Props.empty());
-    HandlerNode started = new HandlerNode(system, handler, stopTimeout);
-    shutdown.addTask(STOP_PHASE, "galley-handler-give-back-jobs", started::stop);
+    HandlerNode started = new HandlerNode(system, handler, settings, watchdog, stopTimeout);
+    shutdown.addTask(STOP_PHASE, "galley-handler-give-back-jobs", started::stopForShutdown);
     return started;
   }
 
@@ -74,11 +103,37 @@ public final class HandlerNode {
     return handler;
   }
 
+  /** Takes no more work, kills every job running here and gives it back; completes once none is left. */
+  public CompletionStage<Done> stopNow() {
+    return stop(Duration.ZERO);
+  }
+
   /**
-   * Takes no more work, kills every job running here and gives it back; completes once all are
-   * given back. Coordinated shutdown calls this; calling it twice is harmless.
+   * Takes no more work, lets running jobs end for up to {@code shutdown-grace}, then kills and gives
+   * back the rest; completes once none is left.
    */
-  public CompletionStage<Done> stop() {
-    return AskPattern.ask(handler, HandlerActor.Stop::new, stopTimeout, system.scheduler());
+  public CompletionStage<Done> stopGracefully() {
+    return stop(settings.shutdownGrace());
+  }
+
+  /** The coordinated-shutdown task: at once for Ctrl-C or a downed node, gracefully otherwise. */
+  private CompletionStage<Done> stopForShutdown() {
+    boolean now = CoordinatedShutdown.get(system).getShutdownReason()
+        .filter(r -> r == FastStop.INSTANCE || r == CoordinatedShutdown.clusterDowningReason())
+        .isPresent();
+    return now ? stopNow() : stopGracefully();
+  }
+
+  /**
+   * Once every job ended or was given back, the watchdog is dismissed. If the stop runs out of time
+   * instead, the watchdog stays: when this JVM stops beating, it kills what is left.
+   */
+  private CompletionStage<Done> stop(Duration grace) {
+    return AskPattern.<DispatchProtocol.HandlerCommand, Done>ask(handler, replyTo -> new HandlerActor.Stop(replyTo, grace),
+            stopTimeout, system.scheduler())
+        .thenApply(done -> {
+          watchdog.dismiss();
+          return done;
+        });
   }
 }

@@ -11,8 +11,18 @@ import java.time.Duration;
  * @param jobsDir absolute directory holding one directory per job attempt
  * @param cancelCheckInterval how often the table is checked for this handler's {@code deleting} jobs
  * @param killGrace time between SIGTERM and SIGKILL of a job's process group; zero kills at once
+ * @param shutdownGrace how long a graceful stop lets running jobs end by themselves before it kills
+ *     and gives back the rest
+ * @param orphanTimeout how old the heartbeat may get before the orphan watchdog kills the jobs of a
+ *     JVM that died
  */
-public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInterval, Duration killGrace) {
+public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInterval, Duration killGrace,
+    Duration shutdownGrace, Duration orphanTimeout) {
+
+  /** What the stop needs beyond the graces: a few database writes per job and a margin. */
+  static final Duration STOP_MARGIN = Duration.ofSeconds(3);
+  /** The heartbeat is touched every second and its age read in whole seconds. */
+  static final Duration MIN_ORPHAN_TIMEOUT = Duration.ofSeconds(2);
 
   public HandlerSettings {
     if (workers < 1) {
@@ -28,6 +38,13 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
     if (killGrace.isNegative()) {
       throw new IllegalArgumentException("galley.handler.kill-grace must not be negative, got " + killGrace);
     }
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("galley.handler.shutdown-grace must not be negative, got " + shutdownGrace);
+    }
+    if (orphanTimeout.compareTo(MIN_ORPHAN_TIMEOUT) <= 0) {
+      throw new IllegalArgumentException("galley.handler.orphan-timeout must be more than "
+          + MIN_ORPHAN_TIMEOUT.toSeconds() + " s (the heartbeat is touched every second), got " + orphanTimeout);
+    }
   }
 
   /** Reads {@code galley.handler}; an empty jobs-dir means {@code <galley.var-dir>/jobs}. */
@@ -41,6 +58,25 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
         h.getInt("workers"),
         jobsDir.toAbsolutePath().normalize(),
         h.getDuration("cancel-check-interval"),
-        h.getDuration("kill-grace"));
+        h.getDuration("kill-grace"),
+        h.getDuration("shutdown-grace"),
+        h.getDuration("orphan-timeout"));
+  }
+
+  /**
+   * Checks that a stop fits the coordinated-shutdown phase it runs in: the shutdown grace, then the
+   * kill grace of the jobs still running, then {@link #STOP_MARGIN} for giving them back.
+   *
+   * @param phase the phase's name, for the message
+   * @throws IllegalArgumentException saying which settings to change, if it does not fit
+   */
+  public void requireStopFits(String phase, Duration phaseTimeout) {
+    Duration needed = shutdownGrace.plus(killGrace).plus(STOP_MARGIN);
+    if (needed.compareTo(phaseTimeout) > 0) {
+      throw new IllegalArgumentException("galley.handler.shutdown-grace (" + shutdownGrace.toMillis() + " ms) + kill-grace ("
+          + killGrace.toMillis() + " ms) + " + STOP_MARGIN.toSeconds() + " s to give jobs back do not fit in the "
+          + phaseTimeout.toMillis() + " ms of pekko.coordinated-shutdown.phases." + phase
+          + ".timeout: raise that timeout or lower the graces");
+    }
   }
 }

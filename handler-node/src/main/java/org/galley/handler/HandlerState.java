@@ -2,36 +2,34 @@ package org.galley.handler;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 
 /**
  * What a {@link HandlerActor} knows, without any I/O: the slots taken by attempts, the slots
- * reserved for claims in flight, the dispatchers to tell about free slots, and whether it stops.
- * Methods return a new state; those that imply killing work say which slots to kill.
+ * reserved for claims in flight, whether it is drained and whether it stops. Methods return a new state; those that imply killing work say which slots
+ * to kill.
  *
  * @param reserved slots promised to claims whose database answer has not come back
- * @param slots attempts held here by job id, from claim until their end is recorded
+ * @param slots attempts held here by job id, from claim (or adoption) until their end is recorded;
+ *     adopted attempts may exceed {@code workers} (fewer workers configured than before a restart)
+ * @param drained an administrator drained this handler: it takes no work, running jobs go on
+ * @param stopping the handler stops: it takes no work, and is stopped once no slot is left
  */
 public record HandlerState(
     int workers,
     int reserved,
     Map<Long, JobSlot> slots,
-    Set<ActorRef<DispatcherCommand>> dispatchers,
+    boolean drained,
     boolean stopping) {
 
   public HandlerState {
-    if (reserved < 0 || reserved + slots.size() > workers) {
+    if (reserved < 0 || (reserved > 0 && reserved + slots.size() > workers)) {
       throw new IllegalStateException(
           "slots overbooked: " + workers + " workers, " + reserved + " reserved, " + slots.size() + " taken");
     }
     slots = Map.copyOf(slots);
-    dispatchers = Set.copyOf(dispatchers);
   }
 
   /** Where an attempt is. */
@@ -68,12 +66,17 @@ public record HandlerState(
   public record Change(HandlerState state, List<JobSlot> toKill) {}
 
   public static HandlerState initial(int workers) {
-    return new HandlerState(workers, 0, Map.of(), Set.of(), false);
+    return new HandlerState(workers, 0, Map.of(), false, false);
   }
 
-  /** Slots a claim may take now: none while stopping. */
+  /** Slots a claim may take now: none while drained or stopping. */
   public int freeSlots() {
-    return stopping ? 0 : workers - reserved - slots.size();
+    return takesWork() ? Math.max(0, workers - reserved - slots.size()) : 0;
+  }
+
+  /** Whether dispatchers may give it work at all; they are told {@code draining} otherwise. */
+  public boolean takesWork() {
+    return !drained && !stopping;
   }
 
   /** How many of {@code max} requested jobs to claim from the table. */
@@ -85,7 +88,7 @@ public record HandlerState(
     if (n > freeSlots()) {
       throw new IllegalStateException("cannot reserve " + n + " slots, " + freeSlots() + " free");
     }
-    return new HandlerState(workers, reserved + n, slots, dispatchers, stopping);
+    return new HandlerState(workers, reserved + n, slots, drained, stopping);
   }
 
   /**
@@ -101,7 +104,29 @@ public record HandlerState(
     jobs.forEach((id, attempt) -> next.put(id, stopping
         ? new JobSlot(id, attempt, Phase.ENDING, StopReason.SHUTDOWN, null)
         : new JobSlot(id, attempt, Phase.STARTING, StopReason.NONE, null)));
-    return new HandlerState(workers, reserved - requested, next, dispatchers, stopping);
+    return new HandlerState(workers, reserved - requested, next, drained, stopping);
+  }
+
+  /**
+   * A running attempt an earlier incarnation of this handler started, taken over after a restart:
+   * it holds a slot like any other, even beyond {@code workers}.
+   */
+  public HandlerState adopted(long jobId, int attempt, RunningJob work) {
+    if (slots.containsKey(jobId)) {
+      throw new IllegalStateException("job " + jobId + " already holds a slot");
+    }
+    Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
+    next.put(jobId, new JobSlot(jobId, attempt, Phase.RUNNING, StopReason.NONE, work));
+    return new HandlerState(workers, reserved, next, drained, stopping);
+  }
+
+  public HandlerState drained(boolean d) {
+    return new HandlerState(workers, reserved, slots, d, stopping);
+  }
+
+  /** A graceful stop begins: no more claims, and the running attempts may still end by themselves. */
+  public HandlerState stopTakingWork() {
+    return new HandlerState(workers, reserved, slots, drained, true);
   }
 
   /**
@@ -130,9 +155,9 @@ public record HandlerState(
     return new Change(withSlot(stopped), kill ? List.of(stopped) : List.of());
   }
 
-  /** The handler stops: no more claims, and every attempt is to be given back. */
+  /** The handler stops now: no more claims, and every attempt is to be given back. */
   public Change stopAll() {
-    HandlerState s = new HandlerState(workers, reserved, slots, dispatchers, true);
+    HandlerState s = stopTakingWork();
     List<JobSlot> toKill = new ArrayList<>();
     for (JobSlot slot : slots.values()) {
       Change c = s.stop(slot.jobId(), StopReason.SHUTDOWN);
@@ -151,7 +176,7 @@ public record HandlerState(
   public HandlerState freed(long jobId) {
     Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
     next.remove(jobId);
-    return new HandlerState(workers, reserved, next, dispatchers, stopping);
+    return new HandlerState(workers, reserved, next, drained, stopping);
   }
 
   /** Stopping, and nothing left to give back or wait for. */
@@ -161,21 +186,6 @@ public record HandlerState(
 
   public Optional<JobSlot> slot(long jobId) {
     return Optional.ofNullable(slots.get(jobId));
-  }
-
-  public HandlerState heardFrom(ActorRef<DispatcherCommand> dispatcher) {
-    if (dispatchers.contains(dispatcher)) {
-      return this;
-    }
-    Set<ActorRef<DispatcherCommand>> next = new LinkedHashSet<>(dispatchers);
-    next.add(dispatcher);
-    return new HandlerState(workers, reserved, slots, next, stopping);
-  }
-
-  public HandlerState forgot(ActorRef<?> dispatcher) {
-    Set<ActorRef<DispatcherCommand>> next = new LinkedHashSet<>(dispatchers);
-    next.remove(dispatcher);
-    return new HandlerState(workers, reserved, slots, next, stopping);
   }
 
   private JobSlot require(long jobId) {
@@ -189,6 +199,6 @@ public record HandlerState(
   private HandlerState withSlot(JobSlot slot) {
     Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
     next.put(slot.jobId(), slot);
-    return new HandlerState(workers, reserved, next, dispatchers, stopping);
+    return new HandlerState(workers, reserved, next, drained, stopping);
   }
 }

@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * execs in place and the pid Java sees is the session's and group's id: the job's external id.
  * {@code --wait} keeps the exit status right should it ever fork. Java returns from the start
  * before setsid() has run, though (measured: most of the time), so {@link #start} waits until the
- * pid leads its group: a group kill sent earlier would find no group and kill nothing. Being its own session, the job
- * gets no terminal signals (Ctrl-C of the JVM) and outlives the JVM, so a restarted handler can
- * find it again. Its environment is the JVM's without {@code GALLEY_*} variables (they may carry
+ * pid leads its group: a group kill sent earlier would find no group and kill nothing. Then it
+ * writes the {@link AttemptMarker} ({@code pgid}: pid and start time of the leader). Being its own
+ * session, the job gets no terminal signals (Ctrl-C of the JVM) and outlives the JVM, so a
+ * restarted handler can find it again ({@link Recovery}), or the {@link OrphanWatchdog} kill it. Its environment is the JVM's without {@code GALLEY_*} variables (they may carry
  * the database password and the admin key).
  */
 public final class LocalRunner implements Runner {
@@ -48,7 +49,8 @@ public final class LocalRunner implements Runner {
       + "printf '%s\\n' \"$code\" > exit_code.tmp && mv exit_code.tmp exit_code; exit \"$code\"";
 
   /** Files the wrapper and the runner write in the job directory; a tool file may not take these names. */
-  static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp");
+  static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp",
+      AttemptMarker.FILE, AttemptMarker.TEMP_FILE);
 
   private static final Logger log = LoggerFactory.getLogger(LocalRunner.class);
   /** setsid(1) takes a millisecond to call setsid(); this only guards against a hung machine. */
@@ -90,9 +92,30 @@ public final class LocalRunner implements Runner {
       throw new IOException("process " + process.pid() + " did not become a process group leader within "
           + LEADERSHIP_TIMEOUT.toSeconds() + " s; killed it");
     }
+    markAttempt(process, dir);
     log.debug("job {} attempt {} started as process group {} in {}",
         request.jobId(), request.attempt(), process.pid(), dir);
     return new LocalJob(process, dir, request.walltime());
+  }
+
+  /**
+   * Writes the attempt's {@link AttemptMarker}, so that the orphan watchdog can kill the group
+   * should this JVM die, and a restarted handler can tell this process from another with its pid.
+   * A process that already ended and was reaped needs no marker. Without a marker nothing could
+   * stop the job once this JVM is gone, so a failed write kills it.
+   */
+  private static void markAttempt(Process process, Path dir) throws IOException {
+    var leader = ProcessIdentity.of(process.pid());
+    if (leader.isEmpty()) {
+      return;
+    }
+    try {
+      AttemptMarker.write(dir, leader.get());
+    } catch (IOException e) {
+      process.destroyForcibly();
+      ProcessGroups.signal(process.pid(), "KILL");
+      throw new IOException("could not write the marker of process group " + process.pid() + "; killed it", e);
+    }
   }
 
   private static void writeFiles(Path dir, Map<Path, String> files) throws IOException {
@@ -183,7 +206,7 @@ public final class LocalRunner implements Runner {
       // A job leaves nothing behind: background processes it did not wait for die with it. The
       // group id cannot have been reused while any of them lives.
       ProcessGroups.signal(pgid, "KILL");
-      Integer code = readExitCode().orElse(process.exitValue());
+      Integer code = readExitCode(dir).orElse(process.exitValue());
       RunOutcome.Ending cause = stopCause.get();
       if (cause == RunOutcome.Ending.WALLTIME_EXCEEDED) {
         return new RunOutcome(cause, code, "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");
@@ -193,16 +216,17 @@ public final class LocalRunner implements Runner {
       }
       return RunOutcome.exited(code);
     }
+  }
 
-    private Optional<Integer> readExitCode() {
-      try {
-        return Optional.of(Integer.parseInt(Files.readString(dir.resolve("exit_code")).trim()));
-      } catch (NoSuchFileException e) {
-        return Optional.empty(); // the wrapper was killed before it could write it
-      } catch (IOException | NumberFormatException e) {
-        log.warn("unreadable exit code in {}: {}", dir, e.toString());
-        return Optional.empty();
-      }
+  /** The exit code the wrapper wrote in {@code dir}, if it got to write one. Blocks (a file). */
+  static Optional<Integer> readExitCode(Path dir) {
+    try {
+      return Optional.of(Integer.parseInt(Files.readString(dir.resolve("exit_code")).trim()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // the wrapper was killed before it could write it
+    } catch (IOException | NumberFormatException e) {
+      log.warn("unreadable exit code in {}: {}", dir, e.toString());
+      return Optional.empty();
     }
   }
 }

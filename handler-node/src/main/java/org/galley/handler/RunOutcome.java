@@ -16,7 +16,13 @@ public record RunOutcome(Ending ending, Integer exitCode, String info) {
     /** The runner killed it because it ran longer than the tool's walltime. */
     WALLTIME_EXCEEDED,
     /** Someone called {@link RunningJob#kill()}. */
-    KILLED
+    KILLED,
+    /**
+     * An adopted process ended without an exit code nor a kill of ours: killed by someone else,
+     * perhaps the orphan watchdog of the handler's previous incarnation just before it was
+     * adopted. Its attempt is given back rather than failed, since a restart may have caused it.
+     */
+    LOST
   }
 
   public static RunOutcome exited(int exitCode) {

@@ -90,7 +90,7 @@ class AttemptsIT {
     Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
     assertFalse(started.marked(), "the job was deleting, not queued");
     started.work().kill();
-    attempts.recordEnd(job.id(), job.attempt(), outcomeOf(started.work()), StopReason.CANCEL);
+    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.CANCEL);
     assertEquals(JobState.DELETED, state(job));
   }
 
@@ -101,7 +101,7 @@ class AttemptsIT {
     Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
     assertFalse(started.marked());
     started.work().kill();
-    attempts.recordEnd(job.id(), job.attempt(), outcomeOf(started.work()), StopReason.CANCEL);
+    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.CANCEL);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.NEW, after.state());
     assertEquals(2, after.attempt());
@@ -113,7 +113,7 @@ class AttemptsIT {
     Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
     assertTrue(started.marked());
     store.cancel(job.id());
-    attempts.recordEnd(job.id(), job.attempt(), outcomeOf(started.work()), StopReason.NONE);
+    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.NONE);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.DELETED, after.state());
     assertEquals(0, after.exitCode());
@@ -123,7 +123,7 @@ class AttemptsIT {
   void aJobThatEndedByItselfWhileTheHandlerStopsIsRecordedNotGivenBack() throws Exception {
     Job job = claimedSleep(0);
     Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
-    attempts.recordEnd(job.id(), job.attempt(), outcomeOf(started.work()), StopReason.SHUTDOWN);
+    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.SHUTDOWN);
     assertEquals(JobState.OK, state(job));
   }
 
@@ -132,7 +132,7 @@ class AttemptsIT {
     Job job = claimedSleep(100);
     Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
     started.work().kill();
-    attempts.recordEnd(job.id(), job.attempt(), outcomeOf(started.work()), StopReason.SHUTDOWN);
+    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.SHUTDOWN);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.NEW, after.state());
     assertEquals(2, after.attempt());

@@ -22,4 +22,14 @@ final class Eventually {
       }
     }
   }
+
+  /** Checks an assertion over and over for {@code period}: for what must not happen for a while. */
+  static void holdsFor(Duration period, Runnable assertion) {
+    long end = System.nanoTime() + period.toNanos();
+    do {
+      assertion.run();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    } while (System.nanoTime() < end);
+    assertion.run();
+  }
 }

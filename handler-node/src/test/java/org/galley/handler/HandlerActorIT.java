@@ -7,20 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.galley.core.db.Database;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
 import org.galley.core.job.NewJob;
 import org.galley.core.testing.TestDatabase;
+import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
+import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
+import org.galley.protocol.DispatchProtocol.HandlerDescription;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
 import org.galley.protocol.JobState;
 import org.galley.protocol.Pools;
@@ -89,6 +95,9 @@ class HandlerActorIT {
     assertEquals(varDir.resolve("jobs").resolve(Long.toString(job.id())), dir);
     assertEquals("a\nb\nc\n", Files.readString(dir.resolve("stdout")));
     assertEquals(done.externalId() + "\n", Files.readString(dir.resolve("pid")));
+    assertFalse(Files.exists(dir.resolve(AttemptMarker.FILE)), "the marker goes once the end is recorded");
+    // The claim asked for 2 and got 1: the unused slot is reported at once, the other when the job ends.
+    assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 1, false), h.expectCapacity());
     assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 2, false), h.expectCapacity());
   }
 
@@ -189,5 +198,65 @@ class HandlerActorIT {
     assertEquals(ids.size(), dirs.size(), "one directory per job");
     assertTrue(dirs.stream().allMatch(d -> d.startsWith(varDir.toString())));
     assertFalse(Files.exists(varDir.resolve("pwned")));
+  }
+
+  @Test
+  void describesItsNameAddressPoolsSlotsAndStartTime() throws Exception {
+    long before = System.currentTimeMillis();
+    HandlerHarness h = start("h-describe", 3);
+    HandlerDescription idle = h.describe();
+    assertEquals("h-describe", idle.serverName());
+    assertEquals(h.kit.system().address().toString(), idle.address());
+    assertEquals(List.of("pool-h-describe"), idle.pools(), "without its own pool of one");
+    assertEquals(3, idle.workers());
+    assertEquals(0, idle.running());
+    assertFalse(idle.drained());
+    assertTrue(idle.upSinceEpochMillis() >= before && idle.upSinceEpochMillis() <= System.currentTimeMillis());
+    long id = h.submit("gate", Map.of()).id();
+    h.claim(1);
+    h.pgid(id);
+    HandlerDescription busy = h.describe();
+    assertEquals(1, busy.running());
+    assertEquals(2, busy.freeSlots());
+    assertEquals(idle.upSinceEpochMillis(), busy.upSinceEpochMillis());
+    h.openGate(id);
+    h.await(id, JobState.OK);
+  }
+
+  @Test
+  void isListedUnderAllHandlersForTheAdministratorsView() {
+    HandlerHarness h = start("h-listed", 1);
+    TestProbe<Receptionist.Listing> probe = h.kit.createTestProbe();
+    Eventually.within(HandlerHarness.DEADLINE, () -> {
+      h.kit.system().receptionist().tell(Receptionist.find(DispatchProtocol.ALL_HANDLERS, probe.ref()));
+      Receptionist.Listing listing = probe.expectMessageClass(Receptionist.Listing.class);
+      assertEquals(Set.of(h.node.handler()), listing.getServiceInstances(DispatchProtocol.ALL_HANDLERS));
+    });
+  }
+
+  /**
+   * Two pools' dispatchers claim at once: the first claim reserves every slot while it waits for the
+   * table, so the second is told "none free". When the first comes back short, its slots are free
+   * again, and the second pool's dispatcher must hear so: it would wait for the next job to end.
+   */
+  @Test
+  void whenAClaimComesBackShortTheOtherPoolsDispatcherHearsOfTheFreedSlotsToo() throws Exception {
+    HandlerHarness h = start("h-two-pools", 2);
+    h.awaitTakingWork(); // not still reading the table, which the lock below would block
+    TestProbe<DispatcherCommand> poolDispatcher = h.kit.createTestProbe();
+    TestProbe<DispatcherCommand> ownPoolDispatcher = h.kit.createTestProbe();
+    try (Connection lock = db.dataSource().getConnection()) {
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE job IN ACCESS EXCLUSIVE MODE"); // the first claim waits
+      h.node.handler().tell(new Claim(h.pool, 2, 1, poolDispatcher.ref()));
+      h.node.handler().tell(new Claim(Pools.ofHandler(h.serverName), 2, 1, ownPoolDispatcher.ref()));
+      assertEquals(new ClaimDone(h.node.handler(), 1, 0, 0, 0),
+          ownPoolDispatcher.expectMessageClass(ClaimDone.class, HandlerHarness.DEADLINE));
+      lock.rollback();
+    }
+    assertEquals(new ClaimDone(h.node.handler(), 1, 2, 0, 2),
+        poolDispatcher.expectMessageClass(ClaimDone.class, HandlerHarness.DEADLINE));
+    assertEquals(new HandlerCapacity(h.node.handler(), "h-two-pools", 2, false),
+        ownPoolDispatcher.expectMessageClass(HandlerCapacity.class, HandlerHarness.DEADLINE));
   }
 }

@@ -37,7 +37,10 @@ class HandlerMessagesSerializationTest {
         new DispatchProtocol.ClaimDone(handler, 42L, 2, 1, 3),
         new DispatchProtocol.ReportCapacity(dispatcher.ref()),
         new DispatchProtocol.HandlerCapacity(handler, "handler-a", 4, true),
-        new DispatchProtocol.CancelJob(7L));
+        new DispatchProtocol.CancelJob(7L),
+        new DispatchProtocol.Describe(KIT.<DispatchProtocol.HandlerDescription>createTestProbe().ref()),
+        new DispatchProtocol.HandlerDescription("handler-a", "pekko://galley@127.0.0.1:7355", List.of("default", "gpu"),
+            4, 1, 3, false, 1_700_000_000_000L));
     messages.forEach(m -> KIT.serializationTestKit().verifySerialization(m, true));
   }
 
@@ -45,5 +48,7 @@ class HandlerMessagesSerializationTest {
   void theHandlersOwnMessagesAreMarkedLocal() {
     assertTrue(NoSerializationVerificationNeeded.class.isAssignableFrom(HandlerActor.Stop.class));
     assertTrue(NoSerializationVerificationNeeded.class.isAssignableFrom(HandlerActor.Deleting.class));
+    assertTrue(NoSerializationVerificationNeeded.class.isAssignableFrom(DrainWatch.Status.class));
+    assertTrue(NoSerializationVerificationNeeded.class.isAssignableFrom(HandlerSteps.Done.class));
   }
 }

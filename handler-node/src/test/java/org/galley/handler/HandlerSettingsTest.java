@@ -18,9 +18,10 @@ class HandlerSettingsTest {
   }
 
   @Test
-  void theDefaultsAreFourWorkersJobsUnderTheVarDirAndTwoSecondChecksAndGrace() {
+  void theDefaultsAreFourWorkersJobsUnderTheVarDirTwoSecondChecksAndGraceHalfAMinuteToStopAndEightSecondsOfOrphans() {
     HandlerSettings s = read("galley.var-dir = /srv/galley");
-    assertEquals(new HandlerSettings(4, Path.of("/srv/galley/jobs"), Duration.ofSeconds(2), Duration.ofSeconds(2)), s);
+    assertEquals(new HandlerSettings(4, Path.of("/srv/galley/jobs"), Duration.ofSeconds(2), Duration.ofSeconds(2),
+        Duration.ofSeconds(30), Duration.ofSeconds(8)), s);
   }
 
   @Test
@@ -39,6 +40,18 @@ class HandlerSettingsTest {
     assertMessageNames("galley.handler.workers", "galley.handler.workers = 0");
     assertMessageNames("galley.handler.cancel-check-interval", "galley.handler.cancel-check-interval = 0s");
     assertMessageNames("galley.handler.kill-grace", "galley.handler.kill-grace = -1s");
+    assertMessageNames("galley.handler.shutdown-grace", "galley.handler.shutdown-grace = -1s");
+    assertMessageNames("galley.handler.orphan-timeout", "galley.handler.orphan-timeout = 2s");
+  }
+
+  @Test
+  void theDefaultsFitGalleysStopPhaseButNotPekkosFiveSeconds() {
+    HandlerSettings s = read("");
+    s.requireStopFits("service-requests-done", Duration.ofSeconds(60));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> s.requireStopFits("service-requests-done", Duration.ofSeconds(5)));
+    assertTrue(e.getMessage().contains("galley.handler.shutdown-grace"), e.getMessage());
+    assertTrue(e.getMessage().contains("pekko.coordinated-shutdown.phases.service-requests-done.timeout"), e.getMessage());
   }
 
   private static void assertMessageNames(String key, String overrides) {

@@ -165,4 +165,39 @@ class HandlerStateTest {
     assertTrue(s.stopped());
     assertFalse(HandlerState.initial(1).stopped(), "an idle handler that was not asked to stop has not stopped");
   }
+
+  @Test
+  void aDrainedHandlerOffersNoSlotsAndKeepsItsRunningJobsUntilUndrained() {
+    HandlerState s = running(3, Map.of(7L, 1)).drained(true);
+    assertFalse(s.takesWork());
+    assertEquals(0, s.freeSlots());
+    assertEquals(0, s.claimable(3));
+    assertEquals(Phase.RUNNING, s.slot(7).orElseThrow().phase());
+    assertEquals(StopReason.NONE, s.slot(7).orElseThrow().stop());
+    s = s.drained(false);
+    assertTrue(s.takesWork());
+    assertEquals(2, s.freeSlots());
+  }
+
+  @Test
+  void adoptedJobsHoldRunningSlotsEvenBeyondTheWorkers() {
+    HandlerState s = HandlerState.initial(1).adopted(7, 1, WORK).adopted(8, 2, WORK);
+    assertEquals(new JobSlot(8, 2, Phase.RUNNING, StopReason.NONE, WORK), s.slot(8).orElseThrow());
+    assertEquals(0, s.freeSlots());
+    assertThrows(IllegalStateException.class, () -> s.reserve(1));
+    assertEquals(0, s.ending(7).freed(7).freeSlots(), "still one adopted job for one worker");
+    assertEquals(1, s.ending(7).freed(7).ending(8).freed(8).freeSlots());
+  }
+
+  @Test
+  void aGracefulStopTakesNoWorkButKillsNothingUntilItsGraceIsOver() {
+    HandlerState s = running(2, Map.of(7L, 1)).stopTakingWork();
+    assertTrue(s.stopping());
+    assertFalse(s.takesWork());
+    assertEquals(0, s.freeSlots());
+    assertEquals(StopReason.NONE, s.slot(7).orElseThrow().stop(), "it may still end by itself");
+    assertFalse(s.stopped());
+    Change over = s.stopAll();
+    assertEquals(List.of(7L), over.toKill().stream().map(JobSlot::jobId).toList());
+  }
 }

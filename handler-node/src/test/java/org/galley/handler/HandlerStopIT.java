@@ -1,14 +1,21 @@
 package org.galley.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.galley.core.cluster.FastStop;
 import org.galley.core.db.Database;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
@@ -55,6 +62,12 @@ class HandlerStopIT {
     return handler;
   }
 
+  /** A handler whose graceful stop waits up to {@code shutdownGrace}. */
+  private HandlerHarness startWithGrace(String name, int workers, Duration shutdownGrace) {
+    handler = new HandlerHarness(store, varDir, name, workers, Duration.ofHours(1), shutdownGrace, Set.of());
+    return handler;
+  }
+
   /** Starts {@code n} jobs that would sleep for 100 s and returns their ids once they run. */
   private static List<Long> runSleepers(HandlerHarness h, int n) {
     List<Long> ids = java.util.stream.IntStream.range(0, n)
@@ -95,6 +108,7 @@ class HandlerStopIT {
   @Test
   void aJobBeingCancelledThatHoldsNoSlotHereIsDeletedDirectly() {
     HandlerHarness h = start("h-idle-cancel", 1, Duration.ofMillis(200));
+    h.awaitTakingWork(); // recovery would give a job claimed before back
     long id = h.submit("sleep", Map.of("seconds", 100)).id();
     // Claimed in the table for this handler, but the handler never heard of it.
     assertEquals(1, store.claimNew(h.pool, h.serverName, 1).size());
@@ -107,7 +121,7 @@ class HandlerStopIT {
     HandlerHarness h = start("h-stop", 2, Duration.ofHours(1));
     List<Long> ids = runSleepers(h, 2);
     List<Long> groups = ids.stream().map(h::pgid).toList();
-    h.node.stop().toCompletableFuture().get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    h.node.stopNow().toCompletableFuture().get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
     for (long id : ids) {
       Job back = h.job(id);
       assertEquals(JobState.NEW, back.state());
@@ -122,12 +136,13 @@ class HandlerStopIT {
   }
 
   @Test
-  void coordinatedShutdownGivesTheJobsBackBeforeTheSystemTerminates() throws Exception {
-    HandlerHarness h = start("h-shutdown", 1, Duration.ofHours(1));
+  void aFastStopKillsAtOnceAndGivesTheJobsBackBeforeTheSystemTerminates() throws Exception {
+    HandlerHarness h = startWithGrace("h-fast", 1, Duration.ofSeconds(10));
     long id = runSleepers(h, 1).get(0);
     long pgid = h.pgid(id);
-    CoordinatedShutdown.get(h.kit.system()).runAll(CoordinatedShutdown.unknownReason())
-        .toCompletableFuture().get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    long t0 = System.nanoTime();
+    h.shutdown(FastStop.INSTANCE);
+    assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(10)) < 0, "no grace for Ctrl-C");
     Job back = h.job(id);
     assertEquals(JobState.NEW, back.state());
     assertEquals(2, back.attempt());
@@ -135,11 +150,62 @@ class HandlerStopIT {
   }
 
   @Test
+  void aNodeDownedByTheClusterStopsAtOnceForItsJobsAreRequeuedElsewhere() throws Exception {
+    HandlerHarness h = startWithGrace("h-downed", 1, Duration.ofSeconds(10));
+    long id = runSleepers(h, 1).get(0);
+    long t0 = System.nanoTime();
+    h.shutdown(CoordinatedShutdown.clusterDowningReason());
+    assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(10)) < 0);
+    assertEquals(2, h.job(id).attempt());
+  }
+
+  @Test
+  void aGracefulStopTakesNoWorkAndLetsAJobShorterThanTheGraceEndOk() throws Exception {
+    HandlerHarness h = startWithGrace("h-graceful", 2, Duration.ofSeconds(10));
+    long id = h.submit("gate", Map.of()).id();
+    h.claim(1);
+    h.pgid(id);
+    CompletableFuture<Done> stopping = CoordinatedShutdown.get(h.kit.system())
+        .runAll(CoordinatedShutdown.jvmExitReason()).toCompletableFuture();
+    awaitDraining(h);
+    long waiting = h.submit("sleep", Map.of("seconds", 0)).id();
+    assertEquals(0, h.claim(2).claimed());
+    assertFalse(stopping.isDone());
+    h.openGate(id);
+    stopping.get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    Job done = h.job(id);
+    assertEquals(JobState.OK, done.state());
+    assertEquals(1, done.attempt());
+    assertEquals(JobState.NEW, h.job(waiting).state());
+  }
+
+  @Test
+  void aGracefulStopKillsAndGivesBackAJobLongerThanTheGraceOnceTheGraceIsOver() throws Exception {
+    Duration grace = Duration.ofSeconds(1);
+    HandlerHarness h = startWithGrace("h-grace-over", 1, grace);
+    long id = runSleepers(h, 1).get(0);
+    long pgid = h.pgid(id);
+    long t0 = System.nanoTime();
+    h.shutdown(CoordinatedShutdown.unknownReason());
+    assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(grace) >= 0, "the job had its grace");
+    Job back = h.job(id);
+    assertEquals(JobState.NEW, back.state());
+    assertEquals(2, back.attempt());
+    assertEquals("handler h-grace-over stopped", back.info());
+    assertGroupGone(pgid);
+  }
+
+  private static void awaitDraining(HandlerHarness h) {
+    h.dispatcher.fishForMessage(HandlerHarness.DEADLINE, m -> m instanceof HandlerCapacity c && c.draining()
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+  }
+
+  @Test
   void aJobCancelledDuringTheStopIsDeletedNotGivenBack() throws Exception {
     HandlerHarness h = start("h-stop-cancel", 1, Duration.ofHours(1));
     long id = runSleepers(h, 1).get(0);
     store.cancel(id);
-    h.node.stop().toCompletableFuture().get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    h.node.stopNow().toCompletableFuture().get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertEquals(JobState.DELETED, h.job(id).state());
   }
 }

@@ -131,6 +131,20 @@ class LocalRunnerTest {
   }
 
   @Test
+  void marksTheAttemptWithItsGroupLeadersPidAndStartTimeOnceItRuns() throws Exception {
+    RunningJob job = start(List.of("sleep", "100"));
+    long pid = Long.parseLong(job.externalId());
+    ProcessIdentity marked = AttemptMarker.read(dir).orElseThrow();
+    assertEquals(pid, marked.pid());
+    assertEquals(ProcessIdentity.of(pid).orElseThrow(), marked, "start time as /proc has it");
+    assertTrue(marked.alive());
+    job.kill();
+    outcomeOf(job);
+    assertFalse(marked.alive(), "a dead process is not alive, even as long as its pid is not reused");
+    assertFalse(new ProcessIdentity(ProcessHandle.current().pid(), 1).alive(), "another start time is another process");
+  }
+
+  @Test
   void walltimeKillsTheWholeGroupIncludingGrandchildren() throws Exception {
     RunningJob job = runner.start(new RunRequest(1, 1, dir, new CommandLine(TREE, Optional.empty(), Map.of()),
         Optional.of(Duration.ofSeconds(1))));
@@ -196,7 +210,7 @@ class LocalRunnerTest {
 
   @Test
   void refusesToolFilesOutsideTheJobDirectoryOrOnTheRunnersNames() {
-    for (String name : List.of("../escaped", "stdout", "exit_code")) {
+    for (String name : List.of("../escaped", "stdout", "exit_code", "pgid")) {
       CommandLine bad = new CommandLine(List.of("true"), Optional.empty(), Map.of(Path.of(name), "x"));
       assertThrows(IOException.class, () -> runner.start(new RunRequest(1, 1, dir, bad, Optional.empty())), name);
     }

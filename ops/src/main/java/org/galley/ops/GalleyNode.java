@@ -103,11 +103,12 @@ public final class GalleyNode {
     PoolDispatcher.initSharding(system, jobs, jobsSettings.sweepInterval());
     HandlerReaper.init(system, jobs, jobsSettings);
     ActorRef<Topic.Command<CancelJob>> cancels = ClusterJobEvents.spawnCancelTopic(system);
-    ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, DrainRegistry.spawnTopic(system));
+    ActorRef<Topic.Command<DrainRegistry.Drains>> drainsTopic = DrainRegistry.spawnTopic(system);
+    ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, drainsTopic);
     Readiness readiness = Readiness.get(system);
     if (node.isHandler()) {
       HandlerNode.start(system, node, HandlerSettings.fromConfig(config), jobs, tools,
-          pool -> PoolDispatcher.of(system, pool), cancels);
+          pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains);
       readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
     ServerBinding http = null;
