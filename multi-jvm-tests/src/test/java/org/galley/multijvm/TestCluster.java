@@ -21,9 +21,12 @@ public final class TestCluster implements AutoCloseable {
   private final Path dir;
   private final DatabaseProcess db;
   private final int seedPort;
+  /** The first handler is a second seed, so a restarted first web node joins the cluster instead of founding another. */
+  private final int secondSeedPort;
   private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
   private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
   private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+  private boolean secondSeedUsed;
   private final Path stamps;
   private final Path toolsDir;
 
@@ -31,6 +34,7 @@ public final class TestCluster implements AutoCloseable {
     this.dir = dir;
     this.db = db;
     this.seedPort = seedPort;
+    this.secondSeedPort = NodeProcess.freePort();
     this.stamps = Files.createDirectories(dir.resolve("stamps"));
     this.toolsDir = Files.createDirectories(dir.resolve("tools"));
     writeTestTools();
@@ -57,7 +61,9 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts a handler of the given pools with {@code workers} slots; returns once it is ready. */
   public NodeProcess startHandler(String name, String pools, int workers, String... extra) throws Exception {
-    Map<String, String> props = common(name, NodeProcess.freePort());
+    boolean firstHandler = !secondSeedUsed;
+    secondSeedUsed = true;
+    Map<String, String> props = common(name, firstHandler ? secondSeedPort : NodeProcess.freePort());
     props.put("galley.roles", "handler");
     props.put("galley.pools", pools);
     props.put("galley.handler.workers", Integer.toString(workers));
@@ -141,7 +147,7 @@ public final class TestCluster implements AutoCloseable {
     p.put("galley.db.url", db.url());
     p.put("galley.db.pool-size", "4");
     p.put("galley.cluster.port", Integer.toString(clusterPort));
-    p.put("galley.cluster.seed-nodes", "127.0.0.1:" + seedPort);
+    p.put("galley.cluster.seed-nodes", "127.0.0.1:" + seedPort + ",127.0.0.1:" + secondSeedPort);
     p.put("galley.management.port", Integer.toString(management));
     p.put("galley.admin-key", ADMIN_KEY);
     p.put("galley.tools.dir", toolsDir.toString());

@@ -107,7 +107,13 @@ public final class GalleyNode {
     ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, drainsTopic);
     Readiness readiness = Readiness.get(system);
     if (node.isHandler()) {
-      HandlerNode.start(system, node, HandlerSettings.fromConfig(config), jobs, tools,
+      HandlerSettings handlerSettings = HandlerSettings.fromConfig(config);
+      if (jobsSettings.orphanGuard().compareTo(handlerSettings.orphanTimeout()) <= 0) {
+        throw new IllegalArgumentException("galley.jobs.orphan-guard (" + jobsSettings.orphanGuard()
+            + ") must exceed galley.handler.orphan-timeout (" + handlerSettings.orphanTimeout()
+            + "), or a dead handler's jobs could run again while its processes still run");
+      }
+      HandlerNode.start(system, node, handlerSettings, jobs, tools,
           pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains);
       readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }

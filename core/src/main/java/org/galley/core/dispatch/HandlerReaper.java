@@ -1,7 +1,12 @@
 package org.galley.core.dispatch;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
@@ -18,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -34,13 +40,14 @@ import org.galley.protocol.Roles;
  * administrator runs an UPDATE by hand. A cluster singleton, so one node decides.
  *
  * <p>Only removal counts, never mere unreachability: a member is removed after the Split Brain
- * Resolver downed it (or it left), and only then, after {@code requeue-delay}, are its jobs
- * requeued under the next attempt, which fences off anything the old attempt still writes. A
- * handler that is a member again under the same server name keeps its jobs: it recovers them.
+ * Resolver downed it (or it left), and only then are its jobs requeued under the next attempt,
+ * which fences off anything the old attempt still writes — but no sooner than {@link ReapTiming}
+ * allows, so the dead handler's orphan watchdog has killed its processes first. A handler that is
+ * a member again under the same server name keeps its jobs: it recovers them.
  *
  * <p>Events missed while the singleton moves are caught by reconciliation: every
  * {@code reconcile-interval} (first after {@code reconcile-grace}) handlers holding jobs are
- * compared with the members.
+ * compared with the members, and those absent for the orphan guard are requeued.
  */
 public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command> {
 
@@ -48,6 +55,10 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   private record MemberRemoved(Member member) implements Command {}
+
+  private record MemberUnreachable(Member member) implements Command {}
+
+  private record MemberReachable(Member member) implements Command {}
 
   private record Reap(String serverName) implements Command {}
 
@@ -62,6 +73,9 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   private final Executor blocking;
   private final Cluster cluster;
   private final TimerScheduler<Command> timers;
+  /** When members were first seen unreachable (nanoTime), until they are reachable again or removed. */
+  private final Map<UniqueAddress, Long> unreachableSince = new HashMap<>();
+  private ReapTiming timing;
 
   public static void init(ActorSystem<?> system, JobStore jobs, JobsSettings settings) {
     ClusterSingleton.get(system).init(SingletonActor.of(
@@ -78,9 +92,16 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
     this.settings = settings;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     this.cluster = Cluster.get(ctx.getSystem());
+    this.timing = ReapTiming.of(settings.requeueDelay(), settings.orphanGuard());
     cluster.subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new MemberRemoved(e.member())),
         ClusterEvent.MemberRemoved.class));
+    cluster.subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new MemberUnreachable(e.member())),
+        ClusterEvent.UnreachableMember.class));
+    cluster.subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.ReachableMember.class, e -> new MemberReachable(e.member())),
+        ClusterEvent.ReachableMember.class));
     this.timers = timers;
     timers.startTimerWithFixedDelay(ReconcileTick.INSTANCE, settings.reconcileGrace(), settings.reconcileInterval());
   }
@@ -89,6 +110,14 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessage(MemberUnreachable.class, m -> {
+          unreachableSince.putIfAbsent(m.member().uniqueAddress(), System.nanoTime());
+          return this;
+        })
+        .onMessage(MemberReachable.class, m -> {
+          unreachableSince.remove(m.member().uniqueAddress());
+          return this;
+        })
         .onMessage(Reap.class, this::onReap)
         .onMessageEquals(ReconcileTick.INSTANCE, this::onReconcileTick)
         .onMessage(Holding.class, this::onHolding)
@@ -97,11 +126,13 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   }
 
   private Behavior<Command> onMemberRemoved(MemberRemoved msg) {
+    Long since = unreachableSince.remove(msg.member().uniqueAddress());
     if (msg.member().hasRole(Roles.HANDLER)) {
       Roles.serverName(msg.member().getRoles()).ifPresent(name -> {
-        getContext().getLog().info("handler {} was removed from the cluster; its jobs are requeued in {}",
-            name, settings.requeueDelay());
-        timers.startSingleTimer("reap-" + name, new Reap(name), settings.requeueDelay());
+        Duration delay = timing.delayAfterRemoval(System.nanoTime(), Optional.ofNullable(since));
+        getContext().getLog().info("handler {} was removed from the cluster; its jobs are requeued in {} ms "
+            + "unless it is back by then", name, delay.toMillis());
+        timers.startSingleTimer("reap-" + name, new Reap(name), delay);
       });
     }
     return this;
@@ -143,11 +174,15 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   }
 
   private Behavior<Command> onHolding(Holding msg) {
+    Set<String> absent = new HashSet<>();
     for (String name : msg.handlers()) {
       if (!isMember(name)) {
-        getContext().getSelf().tell(new Reap(name));
+        absent.add(name);
       }
     }
+    ReapTiming.Result result = timing.reconcile(System.nanoTime(), absent);
+    timing = result.timing();
+    result.due().forEach(name -> getContext().getSelf().tell(new Reap(name)));
     return this;
   }
 

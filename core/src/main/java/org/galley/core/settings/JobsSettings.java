@@ -12,6 +12,7 @@ public record JobsSettings(
     int maxAttempts,
     Duration sweepInterval,
     Duration requeueDelay,
+    Duration orphanGuard,
     Duration reconcileGrace,
     Duration reconcileInterval) {
 
@@ -24,6 +25,7 @@ public record JobsSettings(
     }
     atLeast("sweep-interval", sweepInterval, Duration.ofMillis(10));
     atLeast("requeue-delay", requeueDelay, Duration.ZERO);
+    atLeast("orphan-guard", orphanGuard, Duration.ZERO);
     atLeast("reconcile-grace", reconcileGrace, Duration.ZERO);
     atLeast("reconcile-interval", reconcileInterval, Duration.ofSeconds(1));
   }
@@ -31,7 +33,8 @@ public record JobsSettings(
   public static JobsSettings fromConfig(Config config) {
     Config c = config.getConfig("galley.jobs");
     return new JobsSettings(c.getString("assign-with"), c.getInt("max-attempts"), c.getDuration("sweep-interval"),
-        c.getDuration("requeue-delay"), c.getDuration("reconcile-grace"), c.getDuration("reconcile-interval"));
+        c.getDuration("requeue-delay"), c.getDuration("orphan-guard"), c.getDuration("reconcile-grace"),
+        c.getDuration("reconcile-interval"));
   }
 
   private static void atLeast(String key, Duration value, Duration min) {
