@@ -25,10 +25,12 @@ import org.galley.handler.HandlerSteps.Claimed;
 import org.galley.handler.HandlerSteps.EndRecorded;
 import org.galley.handler.HandlerSteps.StartDone;
 import org.galley.handler.HandlerSteps.WorkEnded;
+import org.galley.protocol.DispatchProtocol.ApplyDrain;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.Describe;
+import org.galley.protocol.DispatchProtocol.DrainApplied;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
 
@@ -87,6 +89,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   /** Delay before a failed database step is tried again. */
   private final Duration retryDelay;
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
+  private final List<ApplyDrain> drainWaiters = new ArrayList<>();
   private HandlerState state;
 
   private HandlerActor(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
@@ -127,6 +130,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(ReportCapacity.class, this::onReportCapacity)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(DrainWatch.Status.class, this::onDrainStatus)
+        .onMessage(ApplyDrain.class, this::onApplyDrain)
         .onMessage(Stop.class, this::onStop)
         .onMessageEquals(GraceOver.INSTANCE, this::onGraceOver)
         .onSignal(Terminated.class, this::onDispatcherTerminated)
@@ -160,6 +164,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     Map<Long, Integer> ids = new LinkedHashMap<>();
     jobs.forEach(j -> ids.put(j.id(), j.attempt()));
     state = state.claimed(m.requested(), ids);
+    answerDrainWaiters();
     m.claim().replyTo().tell(new ClaimDone(
         getContext().getSelf(), m.claim().ticket(), m.requested(), jobs.size(), state.freeSlots()));
     if (jobs.size() < m.requested()) {
@@ -266,6 +271,22 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private Behavior<HandlerCommand> onDescribe(Describe m) {
     m.replyTo().tell(setup.description(getContext().getSystem(), state.slots().size(), state.freeSlots(), state.drained()));
     return this;
+  }
+
+  /** An administrator's drain, sent directly so that it holds before the API answers. */
+  private Behavior<HandlerCommand> onApplyDrain(ApplyDrain m) {
+    onDrainStatus(new DrainWatch.Status(m.drained()));
+    drainWaiters.add(m);
+    answerDrainWaiters();
+    return this;
+  }
+
+  /** Answers drains once no claim is in flight: a claim's query could still take a job submitted after. */
+  private void answerDrainWaiters() {
+    if (state.reserved() == 0) {
+      drainWaiters.forEach(w -> w.replyTo().tell(new DrainApplied(serverName, state.drained())));
+      drainWaiters.clear();
+    }
   }
 
   private Behavior<HandlerCommand> onDrainStatus(DrainWatch.Status m) {

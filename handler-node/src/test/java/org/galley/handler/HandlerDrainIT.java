@@ -1,5 +1,10 @@
 package org.galley.handler;
 
+import java.sql.Connection;
+import org.galley.protocol.DispatchProtocol.ApplyDrain;
+import org.galley.protocol.DispatchProtocol.Claim;
+import org.galley.protocol.DispatchProtocol.DrainApplied;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,5 +98,32 @@ class HandlerDrainIT {
     assertEquals(drained, h.announcements.expectMessageClass(HandlerCapacity.class, HandlerHarness.DEADLINE));
     assertTrue(h.describe().drained());
     assertEquals(new ClaimDone(h.node.handler(), 1, 0, 0, 0), h.claim(1));
+  }
+
+  @Test
+  void aDirectDrainIsAnsweredOnlyOnceNoClaimIsInFlight() throws Exception {
+    HandlerHarness h = handler = new HandlerHarness(store, varDir, "h-apply", 2, Duration.ofHours(1));
+    h.awaitTakingWork(); // not still reading the table, which the lock below would block
+    TestProbe<DispatcherCommand> dispatcher = h.kit.createTestProbe();
+    TestProbe<DrainApplied> applied = h.kit.createTestProbe();
+    long submitted;
+    try (Connection lock = db.dataSource().getConnection()) {
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE job IN ACCESS EXCLUSIVE MODE"); // the claim waits
+      h.node.handler().tell(new Claim(h.pool, 2, 1, dispatcher.ref()));
+      h.node.handler().tell(new ApplyDrain(true, applied.ref()));
+      applied.expectNoMessage(Duration.ofMillis(300));
+      lock.rollback();
+    }
+    assertEquals(new DrainApplied("h-apply", true), applied.expectMessageClass(DrainApplied.class, HandlerHarness.DEADLINE));
+    submitted = h.submit("sleep", Map.of("seconds", 0)).id();
+    ClaimDone refused = h.claim(2);
+    assertEquals(0, refused.requested(), "drained: no new job");
+    assertEquals(0, refused.claimed());
+    assertEquals(JobState.NEW, h.job(submitted).state());
+
+    h.node.handler().tell(new ApplyDrain(false, applied.ref()));
+    assertEquals(new DrainApplied("h-apply", false), applied.expectMessageClass(DrainApplied.class, HandlerHarness.DEADLINE));
+    assertEquals(1, h.claim(2).claimed());
   }
 }

@@ -55,6 +55,16 @@ public final class DispatchProtocol {
   /** The job was marked {@code deleting}: kill its process group if it runs here. */
   public record CancelJob(long jobId) implements HandlerCommand {}
 
+  /**
+   * Drain or undrain this handler now, and answer with {@link DrainApplied} once no claim of its
+   * is in flight: from then on it takes no new job. The drain registry stays the record; this only
+   * makes the change take effect before the API answers.
+   */
+  public record ApplyDrain(boolean drained, ActorRef<DrainApplied> replyTo) implements HandlerCommand {}
+
+  /** The handler applied {@link ApplyDrain}. */
+  public record DrainApplied(String serverName, boolean drained) implements CborSerializable {}
+
   /** Answer with {@link HandlerDescription}. */
   public record Describe(ActorRef<HandlerDescription> replyTo) implements HandlerCommand {}
 

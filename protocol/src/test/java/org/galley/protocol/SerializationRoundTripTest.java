@@ -35,6 +35,8 @@ class SerializationRoundTripTest {
         new DispatchProtocol.Claim("default", 4, 7L, dispatcher),
         new DispatchProtocol.ReportCapacity(dispatcher),
         new DispatchProtocol.CancelJob(42L),
+        new DispatchProtocol.ApplyDrain(true, kit.<DispatchProtocol.DrainApplied>createTestProbe().ref()),
+        new DispatchProtocol.DrainApplied("handler0", true),
         new DispatchProtocol.Describe(kit.<DispatchProtocol.HandlerDescription>createTestProbe().ref()),
         new DispatchProtocol.HandlerDescription("handler0", "pekko://galley@127.0.0.1:7355", List.of("default", "special"),
             4, 1, 3, false, 1_700_000_000_000L));

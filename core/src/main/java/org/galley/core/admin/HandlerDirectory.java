@@ -11,9 +11,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
 import org.galley.protocol.DispatchProtocol.HandlerDescription;
+import org.galley.protocol.Pools;
 
 /**
  * The administrator's view of handlers, for the HTTP API: which are live (the Receptionist's
@@ -58,15 +60,38 @@ public final class HandlerDirectory {
         .thenApply(DrainRegistry.Drains::drained);
   }
 
-  /** Drains a handler (live or not yet started); returns every drained name. */
+  /**
+   * Drains a handler (live or not yet started) and returns every drained name. The registry
+   * records it; a live handler is also told directly and answers once it takes no new job, so the
+   * drain holds when this completes. A handler that does not answer in time still learns it from
+   * the registry's topic.
+   */
   public CompletionStage<Set<String>> drain(String serverName, String by) {
     return AskPattern.<DrainRegistry.Command, DrainRegistry.Drains>ask(registry,
-        r -> new DrainRegistry.Drain(serverName, by, r), timeout, system.scheduler()).thenApply(DrainRegistry.Drains::drained);
+            r -> new DrainRegistry.Drain(serverName, by, r), timeout, system.scheduler())
+        .thenCompose(d -> applyTo(serverName, true).thenApply(v -> d.drained()));
   }
 
   public CompletionStage<Set<String>> undrain(String serverName, String by) {
     return AskPattern.<DrainRegistry.Command, DrainRegistry.Drains>ask(registry,
-        r -> new DrainRegistry.Undrain(serverName, by, r), timeout, system.scheduler()).thenApply(DrainRegistry.Drains::drained);
+            r -> new DrainRegistry.Undrain(serverName, by, r), timeout, system.scheduler())
+        .thenCompose(d -> applyTo(serverName, false).thenApply(v -> d.drained()));
+  }
+
+  private CompletionStage<Void> applyTo(String serverName, boolean drained) {
+    ServiceKey<HandlerCommand> key = DispatchProtocol.handlersOf(Pools.ofHandler(serverName));
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            system.receptionist(), r -> Receptionist.find(key, r), timeout, system.scheduler())
+        .thenCompose(listing -> {
+          List<CompletableFuture<DispatchProtocol.DrainApplied>> asks = new ArrayList<>();
+          for (ActorRef<HandlerCommand> h : listing.getServiceInstances(key)) {
+            asks.add(AskPattern.<HandlerCommand, DispatchProtocol.DrainApplied>ask(h,
+                    r -> new DispatchProtocol.ApplyDrain(drained, r), timeout, system.scheduler())
+                .toCompletableFuture()
+                .exceptionally(e -> null));
+          }
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new));
+        });
   }
 
   private static HandlerDescription withDrained(HandlerDescription d, boolean drained) {
