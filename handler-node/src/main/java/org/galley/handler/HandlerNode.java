@@ -73,17 +73,54 @@ public final class HandlerNode {
       ToolRegistry tools, Function<String, RecipientRef<DispatchProtocol.DispatcherCommand>> dispatcherFor,
       ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels,
       ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry) {
+    return start(prepare(settings), system, node, jobs, tools, dispatcherFor, cancels, drains, drainRegistry);
+  }
+
+  /**
+   * The first step of a handler process, before its database and actor system start: takes the
+   * jobs directory and starts the heartbeat and the orphan watchdog. A restarted handler thus
+   * beats again within a second of its JVM starting, so the previous JVM's watchdog lets the jobs
+   * this handler is about to adopt live. Close it if the process does not get to {@code start}.
+   */
+  public static Prepared prepare(HandlerSettings settings) {
+    try {
+      return new Prepared(settings, OrphanWatchdog.start(settings.jobsDir(), settings.orphanTimeout()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the orphan watchdog in " + settings.jobsDir(), e);
+    }
+  }
+
+  /** A handler's jobs directory taken and its heartbeat running; see {@link #prepare}. */
+  public static final class Prepared implements AutoCloseable {
+    private final HandlerSettings settings;
+    private final OrphanWatchdog watchdog;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private Prepared(HandlerSettings settings, OrphanWatchdog watchdog) {
+      this.settings = settings;
+      this.watchdog = watchdog;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        watchdog.close();
+      }
+    }
+  }
+
+  /** Starts the handler on a prepared jobs directory; see {@link #prepare}. */
+  public static HandlerNode start(Prepared prepared, ActorSystem<?> system, NodeSettings node, JobStore jobs,
+      ToolRegistry tools, Function<String, RecipientRef<DispatchProtocol.DispatcherCommand>> dispatcherFor,
+      ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels,
+      ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry) {
+    HandlerSettings settings = prepared.settings;
     log.info("handler {} serving pools {} with {}", node.serverName(), node.servedPools(), settings);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration stopTimeout = Duration.ofNanos(shutdown.timeout(STOP_PHASE).toNanos());
     settings.requireStopFits(STOP_PHASE, stopTimeout);
-    OrphanWatchdog watchdog;
-    try {
-      watchdog = OrphanWatchdog.start(settings.jobsDir(), settings.orphanTimeout());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start the orphan watchdog in " + settings.jobsDir(), e);
-    }
-    system.getWhenTerminated().thenRun(watchdog::close);
+    OrphanWatchdog watchdog = prepared.watchdog;
+    system.getWhenTerminated().thenRun(prepared::close);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     Runner local = new LocalRunner(settings.killGrace(), blocking);
     JobDirectories directories = new JobDirectories(settings.jobsDir());

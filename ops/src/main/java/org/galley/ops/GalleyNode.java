@@ -69,14 +69,25 @@ public final class GalleyNode {
     log.info("{}", clusterSettings);
     log.info("{}", jobsSettings);
     Files.createDirectories(node.varDir());
+    // A handler beats first, before the slow parts start: a restarted handler must beat again
+    // before the previous JVM's orphan watchdog gives up on the jobs it is about to adopt.
+    HandlerNode.Prepared handler = node.isHandler() ? prepareHandler(config, jobsSettings) : null;
 
-    Database db = Database.open(dbSettings, node.varDir());
+    Database db;
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-          ClusterConfig.build(config, node, clusterSettings, db));
-    } catch (RuntimeException e) {
-      db.close();
+      db = Database.open(dbSettings, node.varDir());
+      try {
+        system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
+            ClusterConfig.build(config, node, clusterSettings, db));
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      if (handler != null) {
+        handler.close();
+      }
       throw e;
     }
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database",
@@ -85,16 +96,30 @@ public final class GalleyNode {
           return Done.getInstance();
         }));
     try {
-      return assemble(system, config, node, clusterSettings, jobsSettings, tools, db);
+      return assemble(system, config, node, clusterSettings, jobsSettings, tools, db, handler);
     } catch (Exception e) {
+      if (handler != null) {
+        handler.close();
+      }
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       throw e;
     }
   }
 
+  private static HandlerNode.Prepared prepareHandler(Config config, JobsSettings jobsSettings) {
+    HandlerSettings handlerSettings = HandlerSettings.fromConfig(config);
+    if (jobsSettings.orphanGuard().compareTo(handlerSettings.orphanTimeout()) <= 0) {
+      throw new IllegalArgumentException("galley.jobs.orphan-guard (" + jobsSettings.orphanGuard()
+          + ") must exceed galley.handler.orphan-timeout (" + handlerSettings.orphanTimeout()
+          + "), or a dead handler's jobs could run again while its processes still run");
+    }
+    return HandlerNode.prepare(handlerSettings);
+  }
+
   private static GalleyNode assemble(ActorSystem<Void> system, Config config, NodeSettings node,
-      ClusterSettings clusterSettings, JobsSettings jobsSettings, ToolRegistry tools, Database db) throws Exception {
+      ClusterSettings clusterSettings, JobsSettings jobsSettings, ToolRegistry tools, Database db,
+      HandlerNode.Prepared handler) throws Exception {
     Cluster cluster = Cluster.get(system);
     if (clusterSettings.seedNodes().isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -107,13 +132,7 @@ public final class GalleyNode {
     ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, drainsTopic);
     Readiness readiness = Readiness.get(system);
     if (node.isHandler()) {
-      HandlerSettings handlerSettings = HandlerSettings.fromConfig(config);
-      if (jobsSettings.orphanGuard().compareTo(handlerSettings.orphanTimeout()) <= 0) {
-        throw new IllegalArgumentException("galley.jobs.orphan-guard (" + jobsSettings.orphanGuard()
-            + ") must exceed galley.handler.orphan-timeout (" + handlerSettings.orphanTimeout()
-            + "), or a dead handler's jobs could run again while its processes still run");
-      }
-      HandlerNode.start(system, node, handlerSettings, jobs, tools,
+      HandlerNode.start(handler, system, node, jobs, tools,
           pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains);
       readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
