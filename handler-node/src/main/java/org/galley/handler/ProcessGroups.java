@@ -40,6 +40,10 @@ final class ProcessGroups {
         if (Long.parseLong(f[2]) == process.pid()) {
           return true;
         }
+      } catch (java.nio.file.NoSuchFileException e) {
+        // Reaped already: Java's reaper thread ran waitpid() but has not yet marked the process
+        // dead, so isAlive() may still say true. It ended, which is what the caller waits for too.
+        return true;
       } catch (IOException | RuntimeException e) {
         return !process.isAlive();
       }
