@@ -81,11 +81,11 @@ class JobStoreIT {
     Job a = submit("p-finish-all");
     Job b = submit("p-finish-all");
     Job c = submit("p-finish-all");
-    store.claimNew("p-finish-all", "h1", 10);
-    assertTrue(store.markRunning(a.id(), 1, "h1", "noop", "noop", "/tmp/a"));
+    store.claimNew("p-finish-all", "h-finish-all", 10);
+    assertTrue(store.markRunning(a.id(), 1, "h-finish-all", "noop", "noop", "/tmp/a"));
     store.cancel(b.id());                                   // b moved on: deleting
     assertTrue(store.requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
-    var won = store.finishAll("h1", List.of(
+    var won = store.finishAll("h-finish-all", List.of(
         new JobStore.Finish(a.id(), 1, JobState.OK, 0, null),
         new JobStore.Finish(b.id(), 1, JobState.OK, 0, null),
         new JobStore.Finish(c.id(), 1, JobState.ERROR, 3, "exit code 3")));
@@ -95,7 +95,7 @@ class JobStoreIT {
     assertEquals(List.of("new", "queued", "running", "ok"), history(a.id()));
     assertEquals(JobState.DELETING, store.find(b.id()).orElseThrow().state());
     assertEquals(JobState.NEW, store.find(c.id()).orElseThrow().state());
-    assertEquals(java.util.Set.of(), store.finishAll("h1", List.of()));
+    assertEquals(java.util.Set.of(), store.finishAll("h-finish-all", List.of()));
   }
 
   @Test
