@@ -127,6 +127,35 @@ final class Attempts {
     }
   }
 
+  /** How one attempt's work ended, and why the handler stopped it (if it did): for {@link #recordEnds}. */
+  record End(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
+    /** An end that is a plain finish: nobody stopped it and it was not lost. */
+    boolean plain() {
+      return why == HandlerState.StopReason.NONE && outcome.ending() != RunOutcome.Ending.LOST;
+    }
+  }
+
+  /**
+   * {@link #recordEnd} for many attempts: the plain finishes in one guarded statement
+   * ({@link JobStore#finishAll}), those that lost it (cancelled meanwhile) and every other end one
+   * by one as there. Safe to run again after a failure: a write that won already matches no more.
+   */
+  void recordEnds(List<End> ends) {
+    List<End> plain = ends.stream().filter(End::plain).toList();
+    java.util.Set<Long> won = jobs.finishAll(serverName, plain.stream()
+        .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), e.outcome().succeeded() ? JobState.OK : JobState.ERROR,
+            e.outcome().exitCode(), e.outcome().info()))
+        .toList());
+    for (End e : ends) {
+      if (!e.plain()) {
+        recordEnd(e.jobId(), e.attempt(), e.outcome(), e.why());
+      } else if (!won.contains(e.jobId())) {
+        jobs.markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode());
+      }
+    }
+    ends.forEach(e -> AttemptMarker.remove(e.work().directory()));
+  }
+
   /**
    * Ends an attempt that has no work: deleted when cancelled, else given back (new again under the
    * next attempt) because the handler stops.

@@ -23,6 +23,7 @@ import org.galley.handler.HandlerState.JobSlot;
 import org.galley.handler.HandlerState.StopReason;
 import org.galley.handler.HandlerSteps.Claimed;
 import org.galley.handler.HandlerSteps.EndRecorded;
+import org.galley.handler.HandlerSteps.EndsRecorded;
 import org.galley.handler.HandlerSteps.StartDone;
 import org.galley.handler.HandlerSteps.WorkEnded;
 import org.galley.protocol.DispatchProtocol.ApplyDrain;
@@ -90,6 +91,13 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private final Duration retryDelay;
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private final List<ApplyDrain> drainWaiters = new ArrayList<>();
+  /**
+   * Ends waiting to be written. One write of ends is under way at a time; the ends that arrive
+   * meanwhile go together in the next (group commit), so a busy handler writes one statement for
+   * many jobs and a quiet one writes each end at once.
+   */
+  private final List<Attempts.End> endsToRecord = new ArrayList<>();
+  private boolean recordingEnds;
   private HandlerState state;
 
   private HandlerActor(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
@@ -124,6 +132,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(StartDone.class, this::onStartDone)
         .onMessage(WorkEnded.class, this::onWorkEnded)
         .onMessage(EndRecorded.class, this::onEndRecorded)
+        .onMessage(EndsRecorded.class, this::onEndsRecorded)
         .onMessage(Retry.class, this::onRetry)
         .onMessage(CancelJob.class, m -> onCancelJob(m.jobId()))
         .onMessage(Deleting.class, this::onDeleting)
@@ -224,7 +233,34 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       return this;
     }
     state = state.ending(slot.jobId());
-    steps.record(slot.jobId(), () -> attempts.recordEnd(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
+    endsToRecord.add(new Attempts.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
+    recordEnds();
+    return this;
+  }
+
+  private void recordEnds() {
+    if (!recordingEnds && !endsToRecord.isEmpty()) {
+      recordingEnds = true;
+      steps.recordEnds(List.copyOf(endsToRecord));
+      endsToRecord.clear();
+    }
+  }
+
+  private Behavior<HandlerCommand> onEndsRecorded(EndsRecorded m) {
+    recordingEnds = false;
+    if (m.failure() != null) {
+      getContext().getLog().warn("recording the end of {} job(s) failed, trying again in {}: {}",
+          m.ends().size(), retryDelay, m.failure().toString());
+      timers.startSingleTimer("record-ends-" + m.ends().get(0).jobId(), new Retry(() -> {
+        endsToRecord.addAll(m.ends());
+        recordEnds();
+      }), retryDelay);
+    } else {
+      m.ends().forEach(e -> state = state.freed(e.jobId()));
+      pools.report(state);
+      checkStopped();
+    }
+    recordEnds();
     return this;
   }
 

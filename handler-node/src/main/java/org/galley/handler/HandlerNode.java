@@ -123,9 +123,10 @@ public final class HandlerNode {
     system.getWhenTerminated().thenRun(prepared::close);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     Runner local = new LocalRunner(settings.killGrace(), blocking);
+    Runner noop = new NoopRunner();
     JobDirectories directories = new JobDirectories(settings.jobsDir());
     HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings,
-        new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local), directories),
+        new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local, noop.name(), noop), directories),
         new Recovery(node.serverName(), jobs, tools, directories, settings.killGrace(), blocking, Clock.systemUTC()),
         dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis());
     ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),

@@ -32,6 +32,9 @@ final class HandlerSteps {
   /** {@code step} recorded the end of the job's attempt, unless it failed (then it is run again). */
   record EndRecorded(long jobId, Runnable step, Throwable failure) implements Done {}
 
+  /** {@code ends} recorded, unless it failed (then they are recorded again). */
+  record EndsRecorded(List<Attempts.End> ends, Throwable failure) implements Done {}
+
   private final ActorContext<HandlerCommand> context;
   private final Attempts attempts;
   private final Executor blocking;
@@ -62,6 +65,12 @@ final class HandlerSteps {
   /** Runs a step that records an attempt's end; the actor keeps the slot taken until it succeeds. */
   void record(long jobId, Runnable step) {
     context.pipeToSelf(CompletableFuture.runAsync(step, blocking), (ok, failure) -> new EndRecorded(jobId, step, failure));
+  }
+
+  /** Records the ends of many attempts in one go; the actor keeps their slots taken until it succeeds. */
+  void recordEnds(List<Attempts.End> ends) {
+    context.pipeToSelf(CompletableFuture.runAsync(() -> attempts.recordEnds(ends), blocking),
+        (ok, failure) -> new EndsRecorded(ends, failure));
   }
 
   /** Kills a slot's work; its outcome then tells the actor. */

@@ -62,7 +62,9 @@ class AttemptsIT {
   void newPool() {
     pool = "attempts-" + POOLS.incrementAndGet();
     LocalRunner local = new LocalRunner(Duration.ZERO, BLOCKING);
-    attempts = new Attempts(HANDLER, store, HandlerHarness.TOOLS, Map.of(local.name(), local), new JobDirectories(jobsDir));
+    NoopRunner noop = new NoopRunner();
+    attempts = new Attempts(HANDLER, store, HandlerHarness.TOOLS, Map.of(local.name(), local, noop.name(), noop),
+        new JobDirectories(jobsDir));
   }
 
   /** A sleep job, claimed in the table by this handler. */
@@ -81,6 +83,24 @@ class AttemptsIT {
 
   private JobState state(Job job) {
     return store.find(job.id()).orElseThrow().state();
+  }
+
+  @Test
+  void aNoopJobGoesThroughRunningToOkWithExitCodeZeroAndNoProcess() throws Exception {
+    store.insert(new NewJob("alice", "noop", "1.0", Map.of(), pool));
+    Job job = store.claimNew(pool, HANDLER, 1).get(0);
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
+    assertTrue(started.marked());
+    Job running = store.find(job.id()).orElseThrow();
+    assertEquals(JobState.RUNNING, running.state());
+    assertEquals("noop", running.runner());
+    assertEquals("noop", running.externalId());
+    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.NONE);
+    Job after = store.find(job.id()).orElseThrow();
+    assertEquals(JobState.OK, after.state());
+    assertEquals(0, after.exitCode());
+    assertFalse(Files.exists(after.workingDirectory() == null ? jobsDir.resolve("none") : Path.of(after.workingDirectory(), "pid")),
+        "no wrapper ran");
   }
 
   @Test

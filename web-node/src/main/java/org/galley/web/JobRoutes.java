@@ -4,6 +4,9 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -39,8 +42,11 @@ final class JobRoutes extends AllDirectives {
   private final JobStore jobs;
   private final ToolRegistry tools;
   private final JobEvents events;
+  private final JobIntake intake;
 
-  JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events) {
+  JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events,
+      JobIntake intake) {
+    this.intake = intake;
     this.settings = settings;
     this.auth = auth;
     this.blocking = blocking;
@@ -63,19 +69,41 @@ final class JobRoutes extends AllDirectives {
             get(() -> auth.authenticated(caller -> output(caller, id, JobOutput.STDERR)))));
   }
 
+  /**
+   * One job ({@code {"tool_id", "inputs"}}, 201 with the job) or a list of them (201 with the list,
+   * in the order sent). Every element is checked before anything is written, and a list is written
+   * in one statement: all of it or, on a 4xx or 503, none. Concurrent submissions share a statement
+   * ({@link JobIntake}).
+   */
   private Route submit(Caller caller) {
     return withSizeLimit(settings.maxBody(), () ->
         entity(Unmarshaller.entityToByteArray(), body -> {
-          SubmitRequest request = SubmitRequest.parse(body);
-          Tool tool = tools.find(request.toolId()).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_TOOL,
-              "tool_id: unknown tool '" + request.toolId() + "'; GET /api/tools lists the tools"));
-          Map<String, Object> inputs = validate(tool, request.inputs());
-          NewJob job = new NewJob(caller.name(), tool.id(), tool.version(), inputs, tool.targetPool());
-          return onSuccess(blocking.call(() -> jobs.insert(job)), inserted -> {
+          SubmitRequest.Body parsed = SubmitRequest.parseBody(body);
+          List<NewJob> jobs = new ArrayList<>(parsed.requests().size());
+          for (int i = 0; i < parsed.requests().size(); i++) {
+            String at = parsed.list() ? "[" + i + "]." : "";
+            jobs.add(newJob(caller, parsed.requests().get(i), at));
+          }
+          return onSuccess(intake.submit(jobs), inserted -> {
             notifySubmitted(inserted);
-            return complete(Json.response(StatusCodes.CREATED, JobJson.render(inserted, caller)));
+            return complete(Json.response(StatusCodes.CREATED, parsed.list()
+                ? JobJson.renderAll(inserted, caller)
+                : JobJson.render(inserted.get(0), caller)));
           });
         }));
+  }
+
+  /** @param at prefix of field names in messages: the element of a list, or empty */
+  private NewJob newJob(Caller caller, SubmitRequest request, String at) {
+    Tool tool = tools.find(request.toolId()).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_TOOL,
+        at + "tool_id: unknown tool '" + request.toolId() + "'; GET /api/tools lists the tools"));
+    Map<String, Object> inputs;
+    try {
+      inputs = validate(tool, request.inputs());
+    } catch (ApiException e) {
+      throw at.isEmpty() ? e : new ApiException(e.code(), at + e.getMessage());
+    }
+    return new NewJob(caller.name(), tool.id(), tool.version(), inputs, tool.targetPool());
   }
 
   private static Map<String, Object> validate(Tool tool, Map<String, Object> raw) {
@@ -95,12 +123,16 @@ final class JobRoutes extends AllDirectives {
    * The job is committed: the 201 must not depend on the hint. If the cluster is not told, the
    * pool dispatcher's sweep still finds the job.
    */
-  private void notifySubmitted(Job job) {
-    try {
-      events.submitted(job.pool(), 1);
-    } catch (RuntimeException e) {
-      log.warn("job {} committed but pool {} was not told; its sweep will find it", job.id(), job.pool(), e);
-    }
+  private void notifySubmitted(List<Job> inserted) {
+    Map<String, Integer> perPool = new LinkedHashMap<>();
+    inserted.forEach(j -> perPool.merge(j.pool(), 1, Integer::sum));
+    perPool.forEach((pool, count) -> {
+      try {
+        events.submitted(pool, count);
+      } catch (RuntimeException e) {
+        log.warn("{} job(s) committed but pool {} was not told; its sweep will find them", count, pool, e);
+      }
+    });
   }
 
   private Route list(Caller caller) {

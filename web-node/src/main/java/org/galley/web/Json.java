@@ -50,6 +50,11 @@ final class Json {
     if (!(node instanceof ObjectNode object)) {
       throw ApiException.malformed("request body must be a JSON object, got " + kind(node));
     }
+    return checkFields(object, allowed);
+  }
+
+  /** Refuses an object with fields but {@code allowed}; returns it. */
+  static ObjectNode checkFields(ObjectNode object, List<String> allowed) {
     for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!allowed.contains(name)) {

@@ -21,9 +21,59 @@ record SubmitRequest(String toolId, Map<String, Object> inputs) {
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
   }
 
+  /** The most tool executions one batch submit may carry. */
+  static final int MAX_BATCH = 1_000;
+
+  /**
+   * A body of {@code POST /api/jobs}: one request object, or a JSON list of them (batch mode, as in
+   * Galaxy), at most {@link #MAX_BATCH}.
+   *
+   * @param list whether the body was a list, so the answer is one too
+   */
+  record Body(List<SubmitRequest> requests, boolean list) {}
+
+  /** @throws ApiException 400 naming the field (and, in a list, the element) at fault */
+  static Body parseBody(byte[] body) {
+    int i = 0;
+    while (i < body.length && Character.isWhitespace(body[i])) {
+      i++;
+    }
+    if (i == body.length || body[i] != '[') {
+      return new Body(List.of(parse(body)), false);
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(body);
+    } catch (java.io.IOException e) {
+      throw ApiException.malformed("request body is not valid JSON: " + e.getMessage());
+    }
+    if (node.isEmpty()) {
+      throw ApiException.malformed("the list of jobs is empty");
+    }
+    if (node.size() > MAX_BATCH) {
+      throw ApiException.malformed("a list holds at most " + MAX_BATCH + " jobs, got " + node.size());
+    }
+    List<SubmitRequest> out = new java.util.ArrayList<>(node.size());
+    for (int k = 0; k < node.size(); k++) {
+      JsonNode element = node.get(k);
+      if (!(element instanceof ObjectNode object)) {
+        throw ApiException.malformed("[" + k + "]: each job must be a JSON object, got " + Json.kind(element));
+      }
+      try {
+        out.add(parse(Json.checkFields(object, FIELDS)));
+      } catch (ApiException e) {
+        throw new ApiException(e.code(), "[" + k + "]: " + e.getMessage());
+      }
+    }
+    return new Body(List.copyOf(out), true);
+  }
+
   /** @throws ApiException 400 naming the field at fault */
   static SubmitRequest parse(byte[] body) {
-    ObjectNode object = Json.readObject(body, FIELDS);
+    return parse(Json.readObject(body, FIELDS));
+  }
+
+  private static SubmitRequest parse(ObjectNode object) {
     JsonNode toolId = object.get("tool_id");
     if (toolId == null || toolId.isNull()) {
       throw ApiException.malformed("tool_id is missing");

@@ -40,13 +40,13 @@ public final class WebNode {
       DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
       HandlerDirectory handlers) {
     log.info("web node {} starting with {}", node.serverName(), settings);
-    Blocking blocking = new Blocking(
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
+    var blockingDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
+    Blocking blocking = new Blocking(blockingDispatcher);
     UserStore users = new UserStore(dataSource);
     Auth auth = new Auth(adminKey, users, blocking);
     Route route = new ApiRoutes(
         settings,
-        new JobRoutes(settings, auth, blocking, jobs, tools, events),
+        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher)),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),

@@ -85,8 +85,10 @@ class HttpApiErrorsIT extends RunningWebNode {
   }
 
   @Test
-  void aBodyThatIsNotAnObjectIs400() {
-    submitRaw("[\"sort_lines\"]").isError(400, "must be a JSON object, got an array");
+  void aBodyThatIsNotAnObjectOrAListOfObjectsIs400() {
+    // A list is a batch submit; each of its elements must be a job object.
+    submitRaw("[\"sort_lines\"]").isError(400, "[0]: each job must be a JSON object, got a string");
+    submitRaw("\"sort_lines\"").isError(400, "must be a JSON object, got a string");
   }
 
   @Test

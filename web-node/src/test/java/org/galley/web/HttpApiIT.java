@@ -86,6 +86,60 @@ class HttpApiIT extends RunningWebNode {
   }
 
   @Test
+  void aListOfJobsIsWrittenTogetherAndAnsweredInOrder() {
+    long before = api.count("job");
+    long historyBefore = api.count("job_history");
+    String body = "[{\"tool_id\": \"sort_lines\", \"inputs\": {\"text\": \"one\"}},"
+        + " {\"tool_id\": \"sort_lines\", \"inputs\": {\"text\": \"two\"}},"
+        + " {\"tool_id\": \"noop\"}]";
+    Reply r = api.post("/api/jobs", alice, body);
+    assertEquals(201, r.status(), r.body());
+    assertEquals(3, r.json().size());
+    assertEquals("one", r.json().get(0).get("inputs").get("text").asText());
+    assertEquals("two", r.json().get(1).get("inputs").get("text").asText());
+    assertEquals("noop", r.json().get(2).get("tool_id").asText());
+    List<Long> ids = ids(r.json());
+    assertTrue(ids.get(0) < ids.get(1) && ids.get(1) < ids.get(2), ids.toString());
+    assertEquals(before + 3, api.count("job"));
+    assertEquals(historyBefore + 3, api.count("job_history"));
+    String pool = tools.find("sort_lines").orElseThrow().targetPool();
+    assertTrue(events.submitted.contains(new Submitted(pool, 3)), events.submitted.toString());
+  }
+
+  @Test
+  void aListWithOneBadJobIsRefusedWholeNamingTheElement() {
+    String body = "[{\"tool_id\": \"sort_lines\", \"inputs\": {\"text\": \"ok\"}},"
+        + " {\"tool_id\": \"sort_lines\", \"inputs\": {\"text\": 7}}]";
+    api.writesNothing(() -> api.post("/api/jobs", alice, body)).isError(400, "[1].");
+    api.writesNothing(() -> api.post("/api/jobs", alice, "[]")).isError(400, "empty");
+    api.writesNothing(() -> api.post("/api/jobs", alice, "[{\"tool_id\": \"nope\"}]")).isError(400, "[0].tool_id");
+    api.writesNothing(() -> api.post("/api/jobs", alice, "[1]")).isError(400, "[0]");
+  }
+
+  @Test
+  void concurrentSubmissionsAreEachAnsweredWithTheirOwnJob() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        String text = "c" + i;
+        replies.add(pool.submit(() -> api.submit(alice, "sort_lines", text(text))));
+      }
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      for (int i = 0; i < 64; i++) {
+        Reply r = replies.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(201, r.status(), r.body());
+        assertEquals("c" + i, r.json().get("inputs").get("text").asText());
+        long id = r.json().get("id").asLong();
+        assertTrue(seen.add(id), "each submission its own job");
+        assertEquals("c" + i, jobs.find(id).orElseThrow().inputs().get("text"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aUserSeesTheirOwnJob() {
     long id = submitAsAlice();
     JsonNode job = api.get("/api/jobs/" + id, alice).json();

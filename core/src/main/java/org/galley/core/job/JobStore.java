@@ -35,6 +35,23 @@ public final class JobStore {
       SELECT * FROM changed
       """;
 
+  /**
+   * Many jobs in one statement (group commit, batch submit): one multi-row INSERT and one history
+   * INSERT. Rows are inserted in the order given, so ids grow in that order.
+   */
+  private static final String INSERT_JOBS = """
+      WITH input AS (
+        SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])  -- owners, tool ids, tool versions, inputs, pools
+          WITH ORDINALITY AS i (owner, tool_id, tool_version, inputs, pool, ord)),
+      changed AS (
+        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
+        SELECT owner, tool_id, tool_version, inputs::jsonb, pool, 'new' FROM input ORDER BY ord
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed ORDER BY id
+      """;
+
   private static final String FIND_JOB = "SELECT * FROM job WHERE id = ?";
 
   /** Galaxy's claim: lock new jobs of the pool oldest first, skipping rows other claimers hold. */
@@ -65,6 +82,25 @@ public final class JobStore {
         WHERE id = ? AND attempt = ? AND handler = ? AND state IN ('queued', 'running')           -- id, attempt, handler
         RETURNING id, attempt, state, handler, info)
       """ + RECORD_HISTORY;
+
+  /**
+   * {@link #FINISH} for many attempts of one handler in one statement, each row guarded and fenced
+   * exactly as there; returns the ids whose end won.
+   */
+  private static final String FINISH_ALL = """
+      WITH input AS (
+        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[])  -- ids, attempts, ok|error, exit codes, infos
+          AS i (id, attempt, state, exit_code, info)),
+      changed AS (
+        UPDATE job SET state = i.state, exit_code = i.exit_code, info = i.info, end_time = now(), update_time = now()
+        FROM input i
+        WHERE job.id = i.id AND job.attempt = i.attempt AND job.handler = ?                  -- handler
+          AND job.state IN ('queued', 'running')
+        RETURNING job.id, job.attempt, job.state, job.handler, job.info),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT id FROM changed
+      """;
 
   /** A job nobody holds yet is deleted at once; a held one becomes deleting for its handler to stop. */
   private static final String CANCEL = """
@@ -152,6 +188,32 @@ public final class JobStore {
         JobRows.inputsToJson(job.inputs()), job.pool()).orElseThrow();
   }
 
+  /** Inserts {@code jobs} in one statement, all or none; returns them in the order given. */
+  public List<Job> insertAll(List<NewJob> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    int n = jobs.size();
+    String[] owners = new String[n];
+    String[] toolIds = new String[n];
+    String[] versions = new String[n];
+    String[] inputs = new String[n];
+    String[] pools = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewJob j = jobs.get(i);
+      owners[i] = j.owner();
+      toolIds[i] = j.toolId();
+      versions[i] = j.toolVersion();
+      inputs[i] = JobRows.inputsToJson(j.inputs());
+      pools[i] = j.pool();
+    }
+    List<Job> out = query(INSERT_JOBS, owners, toolIds, versions, inputs, pools);
+    if (out.size() != n) {
+      throw new IllegalStateException("inserted " + out.size() + " jobs of " + n);
+    }
+    return out;
+  }
+
   public Optional<Job> find(long id) {
     return queryOne(FIND_JOB, id);
   }
@@ -172,6 +234,50 @@ public final class JobStore {
       throw new IllegalArgumentException("a job finishes ok or error, not " + end);
     }
     return update(FINISH, end.dbName(), exitCode, info, id, attempt, handler);
+  }
+
+  /** The end of one attempt, for {@link #finishAll}. */
+  public record Finish(long id, int attempt, JobState end, Integer exitCode, String info) {
+    public Finish {
+      if (end != JobState.OK && end != JobState.ERROR) {
+        throw new IllegalArgumentException("a job finishes ok or error, not " + end);
+      }
+    }
+  }
+
+  /**
+   * {@link #finish} for many attempts of {@code handler} in one statement (a handler's batched
+   * ends). Returns the ids of the jobs whose end won; the others moved on (cancelled, requeued).
+   */
+  public java.util.Set<Long> finishAll(String handler, List<Finish> ends) {
+    if (ends.isEmpty()) {
+      return java.util.Set.of();
+    }
+    int n = ends.size();
+    Long[] ids = new Long[n];
+    Integer[] attempts = new Integer[n];
+    String[] states = new String[n];
+    Integer[] codes = new Integer[n];
+    String[] infos = new String[n];
+    for (int i = 0; i < n; i++) {
+      Finish f = ends.get(i);
+      ids[i] = f.id();
+      attempts[i] = f.attempt();
+      states[i] = f.end().dbName();
+      codes[i] = f.exitCode();
+      infos[i] = f.info();
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, FINISH_ALL, new Object[] {ids, attempts, states, codes, infos, handler});
+        ResultSet rs = ps.executeQuery()) {
+      java.util.Set<Long> won = new java.util.HashSet<>();
+      while (rs.next()) {
+        won.add(rs.getLong(1));
+      }
+      return won;
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
   }
 
   /** Cancels a job that is not finished; returns the job as it is afterwards, empty if unknown. */
@@ -294,6 +400,10 @@ public final class JobStore {
       if (a instanceof String[] strings) {
         Array array = c.createArrayOf("text", strings);
         ps.setArray(i + 1, array);
+      } else if (a instanceof Long[] longs) {
+        ps.setArray(i + 1, c.createArrayOf("bigint", longs));
+      } else if (a instanceof Integer[] ints) {
+        ps.setArray(i + 1, c.createArrayOf("integer", ints));
       } else {
         ps.setObject(i + 1, a);
       }

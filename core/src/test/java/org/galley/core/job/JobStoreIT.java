@@ -56,6 +56,49 @@ class JobStoreIT {
   }
 
   @Test
+  void insertAllWritesEveryJobInOrderWithItsHistoryInOneStatement() throws SQLException {
+    List<NewJob> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      many.add(new NewJob(i % 2 == 0 ? "alice" : "bob", "sort_lines", "1.0", Map.of("text", "line " + i), "p-many"));
+    }
+    List<Job> jobs = store.insertAll(many);
+    assertEquals(50, jobs.size());
+    for (int i = 0; i < 50; i++) {
+      assertEquals(Map.of("text", "line " + i), jobs.get(i).inputs());
+      assertEquals(many.get(i).owner(), jobs.get(i).owner());
+      assertEquals(JobState.NEW, jobs.get(i).state());
+      assertEquals(List.of("new"), history(jobs.get(i).id()));
+      if (i > 0) {
+        assertTrue(jobs.get(i).id() > jobs.get(i - 1).id(), "ids grow in the order given");
+      }
+    }
+    assertEquals(50, store.countNew("p-many"));
+    assertEquals(List.of(), store.insertAll(List.of()));
+  }
+
+  @Test
+  void finishAllEndsOnlyTheAttemptsStillHeldAndRecordsEach() throws SQLException {
+    Job a = submit("p-finish-all");
+    Job b = submit("p-finish-all");
+    Job c = submit("p-finish-all");
+    store.claimNew("p-finish-all", "h-finish-all", 10);
+    assertTrue(store.markRunning(a.id(), 1, "h-finish-all", "noop", "noop", "/tmp/a"));
+    store.cancel(b.id());                                   // b moved on: deleting
+    assertTrue(store.requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
+    var won = store.finishAll("h-finish-all", List.of(
+        new JobStore.Finish(a.id(), 1, JobState.OK, 0, null),
+        new JobStore.Finish(b.id(), 1, JobState.OK, 0, null),
+        new JobStore.Finish(c.id(), 1, JobState.ERROR, 3, "exit code 3")));
+    assertEquals(java.util.Set.of(a.id()), won);
+    assertEquals(JobState.OK, store.find(a.id()).orElseThrow().state());
+    assertEquals(0, store.find(a.id()).orElseThrow().exitCode());
+    assertEquals(List.of("new", "queued", "running", "ok"), history(a.id()));
+    assertEquals(JobState.DELETING, store.find(b.id()).orElseThrow().state());
+    assertEquals(JobState.NEW, store.find(c.id()).orElseThrow().state());
+    assertEquals(java.util.Set.of(), store.finishAll("h-finish-all", List.of()));
+  }
+
+  @Test
   void walksTheHappyPathAndRecordsEveryStep() throws SQLException {
     Job job = submit("p-happy");
     List<Job> claimed = store.claimNew("p-happy", "h1", 10);

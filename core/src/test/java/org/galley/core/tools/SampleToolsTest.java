@@ -69,6 +69,22 @@ class SampleToolsTest {
   }
 
   @Test
+  void trueRunsBinTrue() throws Exception {
+    Run run = run("true", Map.of());
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("local", SAMPLES.find("true").orElseThrow().runner());
+  }
+
+  @Test
+  void noopTakesNoInputsAndChoosesTheNoopRunner() {
+    Tool noop = SAMPLES.find("noop").orElseThrow();
+
+    assertEquals("noop", noop.runner());
+    assertEquals(Map.of(), ToolRegistry.validate(noop, Map.of()));
+  }
+
+  @Test
   void shellSyntaxInATextIsSortedNotRun() throws Exception {
     Run run = run("sort_lines", Map.of("text", "zz\n" + INJECTION));
 

@@ -30,7 +30,7 @@ class ToolRegistryTest {
   void loadsTheSampleToolsByDefault() {
     ToolRegistry registry = ToolRegistry.fromConfig(ConfigFactory.load());
 
-    assertEquals(List.of("checksum", "fail", "sleep", "sort_lines", "word_count"), ids(registry));
+    assertEquals(List.of("checksum", "fail", "noop", "sleep", "sort_lines", "true", "word_count"), ids(registry));
     registry.all().forEach(t -> assertFalse(t.description().isBlank(), t.id() + " has a description"));
     assertEquals(Optional.of(Duration.ofHours(2)), registry.find("sleep").orElseThrow().walltime());
   }
@@ -86,7 +86,7 @@ class ToolRegistryTest {
   void plusEqualsAddsAToolToTheSamples() {
     ToolRegistry registry = ToolRegistry.fromConfig(config("galley.tools.list += " + ECHO));
 
-    assertEquals(6, registry.all().size());
+    assertEquals(8, registry.all().size());
     assertTrue(registry.find("echo").isPresent());
   }
 
@@ -113,7 +113,7 @@ class ToolRegistryTest {
     ToolRegistry registry = ToolRegistry.fromConfig(
         ConfigFactory.parseMap(Map.of("galley.tools.dir", dir.toString())).withFallback(ConfigFactory.load()));
 
-    assertEquals(6, registry.all().size());
+    assertEquals(8, registry.all().size());
   }
 
   @Test

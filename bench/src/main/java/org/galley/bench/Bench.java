@@ -1,0 +1,50 @@
+package org.galley.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./galley bench [scenario...]}: starts Galley nodes from the distribution as processes of
+ * their own, drives them over HTTP on 127.0.0.1 and prints one line per measured scenario on
+ * stdout (progress goes to stderr). Scenarios: trickle (all-in-one and split), burst, burst-batch,
+ * proc, idle, big-table; none given runs them all.
+ */
+public final class Bench {
+  private Bench() {}
+
+  private interface Scenario {
+    List<Result> run() throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Scenarios.requireLinux();
+    BenchSettings settings = BenchSettings.fromSystemProperties();
+    Scenarios s = new Scenarios(settings);
+    Map<String, Scenario> all = new LinkedHashMap<>();
+    all.put("trickle", s::trickle);
+    all.put("burst", s::burst);
+    all.put("burst-batch", s::burstBatch);
+    all.put("proc", s::proc);
+    all.put("idle", s::idle);
+    all.put("big-table", s::bigTable);
+    List<String> chosen = args.length == 0 ? List.copyOf(all.keySet()) : List.of(args);
+    for (String name : chosen) {
+      if (!all.containsKey(name)) {
+        System.err.println("bench: unknown scenario '" + name + "'; known: " + String.join(", ", all.keySet()));
+        System.exit(2);
+      }
+    }
+    System.err.println("bench: " + settings);
+    List<Result> results = new ArrayList<>();
+    for (String name : chosen) {
+      System.err.println("bench: running " + name + "...");
+      for (Result r : all.get(name).run()) {
+        results.add(r);
+        System.out.println(r.line());
+        System.out.flush();
+      }
+    }
+  }
+}

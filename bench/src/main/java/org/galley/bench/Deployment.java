@@ -1,0 +1,130 @@
+package org.galley.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Galley processes for one scenario, on fresh state under its own directory: a {@code galley db}
+ * (the embedded PostgreSQL in a process of its own, so the bench reads the job table over JDBC),
+ * and either one all-in-one node or a web node and a handler node in separate JVMs, joined as a
+ * cluster. Stopped (SIGTERM) in reverse order on close.
+ */
+final class Deployment implements AutoCloseable {
+  static final String ADMIN_KEY = "bench-admin-key-0123456789";
+
+  private final BenchSettings settings;
+  private final Path dir;
+  private final List<NodeProcess> processes = new ArrayList<>();
+  private String dbUrl;
+  private NodeProcess web;
+  private NodeProcess handler;
+  private int httpPort;
+
+  private Deployment(BenchSettings settings, Path dir) {
+    this.settings = settings;
+    this.dir = dir;
+  }
+
+  /** One node with both roles. */
+  static Deployment allInOne(BenchSettings settings, String name) throws IOException, InterruptedException {
+    Deployment d = new Deployment(settings, settings.runDir().resolve(name));
+    try {
+      d.startDatabase();
+      d.web = d.startNode("all-in-one", "web,handler", NodeProcess.freePort());
+      d.handler = d.web;
+      return d;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  /** A web node (the cluster's seed) and a handler node, each in its own JVM. */
+  static Deployment split(BenchSettings settings, String name) throws IOException, InterruptedException {
+    Deployment d = new Deployment(settings, settings.runDir().resolve(name));
+    try {
+      d.startDatabase();
+      int seed = NodeProcess.freePort();
+      d.web = d.startNode("web", "web", seed);
+      d.handler = d.startNode("handler", "handler", seed);
+      return d;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  private void startDatabase() throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    int port = NodeProcess.freePort();
+    NodeProcess db = NodeProcess.start("db", settings.dist(), List.of("-XX:+UseSerialGC", "-Xmx256m"),
+        List.of("-Dgalley.var-dir=" + dir.resolve("db"), "-Dgalley.db.embedded.port=" + port),
+        "org.galley.ops.DatabaseMain", dir);
+    processes.add(db);
+    dbUrl = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    db.awaitLog(dbUrl, Duration.ofSeconds(120));
+  }
+
+  private NodeProcess startNode(String name, String roles, int seedPort) throws IOException, InterruptedException {
+    boolean seed = processes.size() == 1;
+    int clusterPort = seed ? seedPort : NodeProcess.freePort();
+    int management = NodeProcess.freePort();
+    int http = NodeProcess.freePort();
+    List<String> props = new ArrayList<>(List.of(
+        "-Dgalley.roles=" + roles,
+        "-Dgalley.server-name=" + name,
+        "-Dgalley.var-dir=" + dir.resolve(name),
+        "-Dgalley.db.url=" + dbUrl,
+        "-Dgalley.cluster.port=" + clusterPort,
+        "-Dgalley.cluster.seed-nodes=127.0.0.1:" + seedPort,
+        "-Dgalley.management.port=" + management,
+        "-Dgalley.http.port=" + http,
+        "-Dgalley.admin-key=" + ADMIN_KEY,
+        "-Dgalley.handler.workers=" + settings.workers()));
+    props.addAll(settings.nodeProperties());
+    NodeProcess node = NodeProcess.start(name, settings.dist(), settings.nodeJvmOptions(), props,
+        "org.galley.ops.Main", dir);
+    processes.add(node);
+    if (roles.contains("web")) {
+      httpPort = http;
+      node.awaitHttp("http://127.0.0.1:" + http + "/api/version", Duration.ofSeconds(120));
+    }
+    node.awaitHttp("http://127.0.0.1:" + management + "/ready", Duration.ofSeconds(120));
+    return node;
+  }
+
+  Api api() {
+    return new Api(httpPort, ADMIN_KEY);
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(dbUrl, "postgres", "");
+  }
+
+  NodeProcess web() {
+    return web;
+  }
+
+  NodeProcess handler() {
+    return handler;
+  }
+
+  /** Resident memory of every Galley node (not the database), the largest, in MiB. */
+  double maxNodeRssMb() {
+    return Math.max(ProcStats.rssMb(web.pid()), ProcStats.rssMb(handler.pid()));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+  }
+}
