@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Pools as in Galaxy, and drains, on real processes: one web node, a handler of {@code default}
+ * Pools as in Galaxy, drains and the management endpoints, on real processes: one web node, a handler of {@code default}
  * and one attached only to {@code special}.
  */
 @Tag("slow")
@@ -95,6 +95,33 @@ class PoolsAndDrainIT {
 
     assertEquals(200, api.post("/api/handlers/h-special/undrain", "").status());
     assertEquals("h-special", api.awaitJob(queued, inState("ok"), Duration.ofSeconds(60)).get("handler").asText());
+  }
+
+  @Test
+  @Order(4)
+  void managementListsTheMembersAndALeaveThroughItStopsAHandler() throws Exception {
+    ApiClient management = new ApiClient(cluster.managementUrl("web0"), null);
+    assertEquals(200, management.get("/alive").status());
+    assertEquals(200, management.get("/ready").status());
+    ApiClient.Reply members = management.get("/cluster/members");
+    assertEquals(200, members.status(), members.body());
+    String lateNode = null;
+    for (JsonNode m : members.json().get("members")) {
+      if (m.get("roles").toString().contains("server:h-late")) {
+        lateNode = m.get("node").asText();
+      }
+    }
+    assertTrue(lateNode != null, "h-late is a member: " + members.body());
+    assertEquals(4, members.json().get("members").size(), members.body());
+
+    ApiClient.Reply leave = management.delete("/cluster/members/"
+        + java.net.URLEncoder.encode(lateNode, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(200, leave.status(), leave.body());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (cluster.node("h-late").isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100); // poll interval of a deadline-bounded wait
+    }
+    assertTrue(!cluster.node("h-late").isAlive(), "a handler that left the cluster exits:\n" + cluster.node("h-late").logTail());
   }
 
   private JsonNode awaitHandlersListed() throws Exception {
