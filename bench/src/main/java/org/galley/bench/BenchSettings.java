@@ -56,7 +56,7 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
         positive(p, "galley.bench.big-table-rows", 1_000_000),
         positive(p, "galley.bench.requests", 1_000),
         positive(p, "galley.bench.workers", 32),
-        List.of(p.getProperty("galley.bench.node-opts", "-XX:+UseSerialGC -Xmx256m").trim().split("\\s+")),
+        List.of(p.getProperty("galley.bench.node-opts", "-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m").trim().split("\\s+")),
         List.copyOf(forwarded));
   }
 

@@ -28,8 +28,14 @@ import org.slf4j.LoggerFactory;
  * <p>The command is started as {@code setsid --wait sh -c WRAPPER galley-job ARGV...}. The wrapper
  * is a constant: the tool's argv reaches the shell only as positional parameters and runs as
  * {@code "$@"}, so nothing a user typed is ever parsed by a shell. It records the group's pid in
- * {@code pid} and the command's exit code in {@code exit_code} (written to a temporary name and
- * renamed, so a reader never sees half a number); stdout and stderr go to files of those names.
+ * {@code pid} and the command's exit code in {@code exit_code}; stdout and stderr go to files of
+ * those names. Every reader of {@code exit_code} reads it only once the wrapper is gone, and the
+ * wrapper writes it with one write(2) of a few bytes, so no temporary file and no mv(1) are needed:
+ * a wrapper killed before it wrote leaves an empty file, read as "no exit code" like a missing one.
+ * Having written it, the wrapper SIGKILLs its own group with the shell's kill builtin (no fork):
+ * whatever the job left running dies with the wrapper, at once, and the runner need not start
+ * kill(1) for a group that is gone already. Should the write fail, the wrapper exits with the
+ * code instead and the runner kills the group as before.
  *
  * <p>setsid(1) only forks when its caller leads a process group; a JVM's child never does, so it
  * execs in place and the pid Java sees is the session's and group's id: the job's external id.
@@ -46,7 +52,10 @@ public final class LocalRunner implements Runner {
 
   /** Constant shell text; user values are only ever its positional parameters. */
   static final String WRAPPER = "printf '%s\\n' \"$$\" > pid; \"$@\"; code=$?; "
-      + "printf '%s\\n' \"$code\" > exit_code.tmp && mv exit_code.tmp exit_code; exit \"$code\"";
+      + "printf '%s\\n' \"$code\" > exit_code && kill -s KILL 0; exit \"$code\"";
+
+  /** How Java reports a process that died of SIGKILL: the wrapper's normal end, once it wrote exit_code. */
+  private static final int KILLED_BY_SIGKILL = 128 + 9;
 
   /** Files the wrapper and the runner write in the job directory; a tool file may not take these names. */
   static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp",
@@ -203,10 +212,14 @@ public final class LocalRunner implements Runner {
 
     /** Runs once the wrapper exited. Never throws: the handler waits for this to free the slot. */
     private RunOutcome ended() {
+      Optional<Integer> written = readExitCode(dir);
       // A job leaves nothing behind: background processes it did not wait for die with it. The
-      // group id cannot have been reused while any of them lives.
-      ProcessGroups.signal(pgid, "KILL");
-      Integer code = readExitCode(dir).orElse(process.exitValue());
+      // group id cannot have been reused while any of them lives. A wrapper that wrote exit_code
+      // and died of SIGKILL killed its group itself (or was killed with it by stopGroup).
+      if (written.isEmpty() || process.exitValue() != KILLED_BY_SIGKILL) {
+        ProcessGroups.signal(pgid, "KILL");
+      }
+      Integer code = written.orElse(process.exitValue());
       RunOutcome.Ending cause = stopCause.get();
       if (cause == RunOutcome.Ending.WALLTIME_EXCEEDED) {
         return new RunOutcome(cause, code, "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");
@@ -221,7 +234,9 @@ public final class LocalRunner implements Runner {
   /** The exit code the wrapper wrote in {@code dir}, if it got to write one. Blocks (a file). */
   static Optional<Integer> readExitCode(Path dir) {
     try {
-      return Optional.of(Integer.parseInt(Files.readString(dir.resolve("exit_code")).trim()));
+      String text = Files.readString(dir.resolve("exit_code")).trim();
+      // Empty: the wrapper was killed between creating the file and writing it.
+      return text.isEmpty() ? Optional.empty() : Optional.of(Integer.parseInt(text));
     } catch (NoSuchFileException e) {
       return Optional.empty(); // the wrapper was killed before it could write it
     } catch (IOException | NumberFormatException e) {

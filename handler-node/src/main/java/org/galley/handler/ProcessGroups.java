@@ -31,9 +31,13 @@ final class ProcessGroups {
       return true;
     }
     long deadline = System.nanoTime() + max.toNanos();
+    // Starts from 50 µs and doubles up to 2 ms: many starts at once must not keep the CPUs busy
+    // polling while the processes they wait for need them.
+    long pause = 50_000;
     while (process.isAlive()) {
+      String s = "";
       try {
-        String s = Files.readString(stat);
+        s = Files.readString(stat);
         // Fields after the command name (which may hold anything but ends at the last ')'):
         // state, ppid, pgrp, ...
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
@@ -45,12 +49,17 @@ final class ProcessGroups {
         // dead, so isAlive() may still say true. It ended, which is what the caller waits for too.
         return true;
       } catch (IOException | RuntimeException e) {
-        return !process.isAlive();
+        // Most often ESRCH: the process ended and was reaped between open and read, again before
+        // isAlive() says so (this was taken for a failed start: jobs of /bin/true ended in error).
+        // Look again: the file is gone then, or isAlive() false. The deadline still holds.
+        s = e.toString();
       }
       if (System.nanoTime() > deadline) {
+        log.warn("process {} does not lead its group; /proc says: {}", process.pid(), s.trim());
         return false;
       }
-      LockSupport.parkNanos(100_000);
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, 2_000_000);
     }
     return true;
   }

@@ -208,6 +208,14 @@ class LocalRunnerTest {
   }
 
   @Test
+  void anEmptyExitCodeFileReadsAsNoExitCode() throws Exception {
+    Files.writeString(dir.resolve("exit_code"), "");
+    assertTrue(LocalRunner.readExitCode(dir).isEmpty());
+    Files.writeString(dir.resolve("exit_code"), "7\n");
+    assertEquals(Optional.of(7), LocalRunner.readExitCode(dir));
+  }
+
+  @Test
   void writesTheToolFilesFirstAndFeedsStdinFromOne() throws Exception {
     CommandLine sort = new CommandLine(List.of("sort"), Optional.of(Path.of("inputs/text")),
         Map.of(Path.of("inputs/text"), "b\nc\na\n"));
