@@ -1,0 +1,169 @@
+package org.galley.core.job;
+
+/**
+ * The statements of {@link JobStore}, one named text block each, bound parameters commented.
+ * PostgreSQL only. Every state change is a CTE named {@code changed} that updates guarded by
+ * id, attempt and state, followed by {@link #RECORD_HISTORY}, so the history row is written by
+ * the same statement and the row count says whether the change won.
+ */
+final class JobSql {
+  private JobSql() {}
+
+  /** Appends the rows a CTE named {@code changed} returned to the history, and counts them. */
+  static final String RECORD_HISTORY = """
+      INSERT INTO job_history (job_id, attempt, state, handler, info)
+      SELECT id, attempt, state, handler, info FROM changed
+      """;
+
+  static final String INSERT_JOB = """
+      WITH changed AS (
+        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
+        VALUES (?, ?, ?, ?::jsonb, ?, 'new')      -- owner, tool id, tool version, inputs, pool
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed
+      """;
+
+  /**
+   * Many jobs in one statement (group commit, batch submit): one multi-row INSERT and one history
+   * INSERT. Rows are inserted in the order given, so ids grow in that order.
+   */
+  static final String INSERT_JOBS = """
+      WITH input AS (
+        SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])  -- owners, tool ids, tool versions, inputs, pools
+          WITH ORDINALITY AS i (owner, tool_id, tool_version, inputs, pool, ord)),
+      changed AS (
+        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
+        SELECT owner, tool_id, tool_version, inputs::jsonb, pool, 'new' FROM input ORDER BY ord
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed ORDER BY id
+      """;
+
+  static final String FIND_JOB = "SELECT * FROM job WHERE id = ?";
+
+  /** Galaxy's claim: lock new jobs of the pool oldest first, skipping rows other claimers hold. */
+  static final String CLAIM_NEW_FOR_POOL = """
+      WITH changed AS (
+        UPDATE job SET state = 'queued', handler = ?, info = NULL, update_time = now()  -- handler
+        WHERE id IN (
+          SELECT id FROM job WHERE state = 'new' AND pool = ?                            -- pool
+          ORDER BY id LIMIT ?                                                            -- max jobs
+          FOR UPDATE SKIP LOCKED)
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed ORDER BY id
+      """;
+
+  static final String MARK_RUNNING = """
+      WITH changed AS (
+        UPDATE job SET state = 'running', runner = ?, external_id = ?, working_directory = ?,  -- runner, external id, dir
+               start_time = now(), update_time = now()
+        WHERE id = ? AND attempt = ? AND handler = ? AND state = 'queued'                     -- id, attempt, handler
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  static final String FINISH = """
+      WITH changed AS (
+        UPDATE job SET state = ?, exit_code = ?, info = ?, end_time = now(), update_time = now()  -- ok|error, exit code, info
+        WHERE id = ? AND attempt = ? AND handler = ? AND state IN ('queued', 'running')           -- id, attempt, handler
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  /**
+   * {@link #FINISH} for many attempts of one handler in one statement, each row guarded and fenced
+   * exactly as there; returns the ids whose end won.
+   */
+  static final String FINISH_ALL = """
+      WITH input AS (
+        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[])  -- ids, attempts, ok|error, exit codes, infos
+          AS i (id, attempt, state, exit_code, info)),
+      changed AS (
+        UPDATE job SET state = i.state, exit_code = i.exit_code, info = i.info, end_time = now(), update_time = now()
+        FROM input i
+        WHERE job.id = i.id AND job.attempt = i.attempt AND job.handler = ?                  -- handler
+          AND job.state IN ('queued', 'running')
+        RETURNING job.id, job.attempt, job.state, job.handler, job.info),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT id FROM changed
+      """;
+
+  /** A job nobody holds yet is deleted at once; a held one becomes deleting for its handler to stop. */
+  static final String CANCEL = """
+      WITH changed AS (
+        UPDATE job SET state = CASE WHEN state = 'new' THEN 'deleted' ELSE 'deleting' END,
+               end_time = CASE WHEN state = 'new' THEN now() END,
+               info = 'cancelled', update_time = now()
+        WHERE id = ? AND state IN ('new', 'queued', 'running')        -- id
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  static final String MARK_DELETED = """
+      WITH changed AS (
+        UPDATE job SET state = 'deleted', exit_code = ?, end_time = now(), update_time = now()  -- exit code
+        WHERE id = ? AND attempt = ? AND state = 'deleting'                                     -- id, attempt
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  /**
+   * Hands an attempt back: the job is new again under the next attempt, so anything the old
+   * attempt still writes is fenced off. A job being cancelled is deleted instead.
+   */
+  static final String REQUEUE = """
+      WITH changed AS (
+        UPDATE job SET
+          state = CASE WHEN state = 'deleting' THEN 'deleted' ELSE 'new' END,
+          attempt = CASE WHEN state = 'deleting' THEN attempt ELSE attempt + 1 END,
+          handler = CASE WHEN state = 'deleting' THEN handler END,
+          end_time = CASE WHEN state = 'deleting' THEN now() END,
+          runner = NULL, external_id = NULL, exit_code = NULL, start_time = NULL,
+          info = ?, update_time = now()                                            -- info
+        WHERE id = ? AND attempt = ? AND state IN ('queued', 'running', 'deleting')  -- id, attempt
+        RETURNING id, attempt, state, handler, info)
+      """ + RECORD_HISTORY;
+
+  /**
+   * Requeues every job a removed handler held, in one statement: a job being cancelled is
+   * deleted, one that used its last attempt ends in error, the rest are new under the next
+   * attempt. All SET expressions read the row as it was.
+   */
+  static final String REQUEUE_ALL_HELD_BY = """
+      WITH changed AS (
+        UPDATE job SET
+          state = CASE WHEN state = 'deleting' THEN 'deleted' WHEN attempt >= ? THEN 'error' ELSE 'new' END,  -- max attempts
+          attempt = CASE WHEN state = 'deleting' OR attempt >= ? THEN attempt ELSE attempt + 1 END,          -- max attempts
+          handler = CASE WHEN state = 'deleting' OR attempt >= ? THEN handler END,                           -- max attempts
+          end_time = CASE WHEN state = 'deleting' OR attempt >= ? THEN now() END,                            -- max attempts
+          info = CASE WHEN state = 'deleting' THEN info
+                      WHEN attempt >= ? THEN ? || ' after ' || attempt || ' attempt(s)'                      -- max attempts, reason
+                      ELSE ? END,                                                                            -- reason
+          runner = CASE WHEN attempt >= ? THEN runner END,                                                   -- max attempts
+          external_id = CASE WHEN attempt >= ? THEN external_id END,                                         -- max attempts
+          start_time = CASE WHEN attempt >= ? THEN start_time END,                                           -- max attempts
+          update_time = now()
+        WHERE handler = ? AND state IN ('queued', 'running', 'deleting')                                     -- handler
+        RETURNING *),
+      history AS (""" + RECORD_HISTORY + """
+      )
+      SELECT * FROM changed ORDER BY id
+      """;
+
+  static final String HANDLERS_HOLDING_JOBS = """
+      SELECT DISTINCT handler FROM job WHERE state IN ('queued', 'running', 'deleting') AND handler IS NOT NULL
+      """;
+
+  /** Says why new jobs wait; not a state change, so no history row. */
+  static final String NOTE_WAITING = """
+      UPDATE job SET info = ? WHERE state = 'new' AND pool = ? AND info IS DISTINCT FROM ?  -- info, pool, info
+      """;
+
+  static final String HELD_BY = """
+      SELECT * FROM job WHERE handler = ? AND state IN ('queued', 'running', 'deleting') ORDER BY id  -- handler
+      """;
+
+  static final String COUNT_NEW = "SELECT count(*) FROM job WHERE state = 'new' AND pool = ?";
+}
