@@ -16,11 +16,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.galley.core.db.Database;
 import org.galley.core.job.Job;
-import org.galley.core.job.JobStore;
 import org.galley.core.job.NewJob;
-import org.galley.core.testing.TestDatabase;
 import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
@@ -30,40 +27,10 @@ import org.galley.protocol.DispatchProtocol.HandlerDescription;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
 import org.galley.protocol.JobState;
 import org.galley.protocol.Pools;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A handler on a real database, running the sample tools as real processes; probes as dispatchers. */
-class HandlerActorIT {
-  static Database db;
-  static JobStore store;
-
-  @TempDir
-  Path varDir;
-
-  private HandlerHarness handler;
-
-  @BeforeAll
-  static void openDatabase() {
-    db = TestDatabase.fresh();
-    store = new JobStore(db.dataSource());
-  }
-
-  @AfterAll
-  static void closeDatabase() throws Exception {
-    db.close();
-  }
-
-  @AfterEach
-  void stopHandler() {
-    if (handler != null) {
-      handler.close();
-    }
-  }
-
+class HandlerActorIT extends HandlerFixture {
   private HandlerHarness start(String name, int workers) {
     handler = new HandlerHarness(store, varDir, name, workers, Duration.ofHours(1));
     return handler;

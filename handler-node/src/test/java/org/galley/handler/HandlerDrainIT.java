@@ -8,53 +8,19 @@ import org.galley.protocol.DispatchProtocol.DrainApplied;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.galley.core.db.Database;
-import org.galley.core.job.JobStore;
-import org.galley.core.testing.TestDatabase;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.JobState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Draining and undraining a handler through the drains topic, with a real database and processes. */
-class HandlerDrainIT {
-  static Database db;
-  static JobStore store;
-
-  @TempDir
-  Path varDir;
-
-  private HandlerHarness handler;
-
-  @BeforeAll
-  static void openDatabase() {
-    db = TestDatabase.fresh();
-    store = new JobStore(db.dataSource());
-  }
-
-  @AfterAll
-  static void closeDatabase() throws Exception {
-    db.close();
-  }
-
-  @AfterEach
-  void stopHandler() {
-    if (handler != null) {
-      handler.close();
-    }
-  }
-
+class HandlerDrainIT extends HandlerFixture {
   /** Skips capacity reports until one says {@code draining}, and returns it. */
   private static HandlerCapacity awaitCapacity(TestProbe<DispatcherCommand> probe, boolean draining) {
     var got = probe.fishForMessage(HandlerHarness.DEADLINE, m -> m instanceof HandlerCapacity c && c.draining() == draining

@@ -13,20 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.galley.core.db.Database;
 import org.galley.core.job.Job;
-import org.galley.core.job.JobStore;
 import org.galley.core.job.NewJob;
-import org.galley.core.testing.TestDatabase;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A handler restarted under the same server name takes back what its previous incarnation held. The
@@ -34,34 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * started with the local runner as a handler would, then a new handler starts on the same jobs
  * directory. (The runner here does not enforce walltimes: a dead JVM would not either.)
  */
-class HandlerRecoveryIT {
+class HandlerRecoveryIT extends HandlerFixture {
   private static final ExecutorService BLOCKING = Executors.newCachedThreadPool();
-  static Database db;
-  static JobStore store;
-
-  @TempDir
-  Path varDir;
-
-  private HandlerHarness handler;
   private final LocalRunner previousRunner = new LocalRunner(Duration.ZERO, BLOCKING);
 
-  @BeforeAll
-  static void openDatabase() {
-    db = TestDatabase.fresh();
-    store = new JobStore(db.dataSource());
-  }
-
   @AfterAll
-  static void closeDatabase() throws Exception {
-    db.close();
+  static void stopExecutor() {
     BLOCKING.shutdownNow();
-  }
-
-  @AfterEach
-  void stopHandler() {
-    if (handler != null) {
-      handler.close();
-    }
   }
 
   private HandlerHarness restart(String name, int workers) {

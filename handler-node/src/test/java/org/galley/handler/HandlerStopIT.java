@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,47 +15,14 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.galley.core.cluster.FastStop;
-import org.galley.core.db.Database;
 import org.galley.core.job.Job;
-import org.galley.core.job.JobStore;
-import org.galley.core.testing.TestDatabase;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.JobState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Cancelling jobs and stopping the handler, with real processes and a real database. */
-class HandlerStopIT {
-  static Database db;
-  static JobStore store;
-
-  @TempDir
-  Path varDir;
-
-  private HandlerHarness handler;
-
-  @BeforeAll
-  static void openDatabase() {
-    db = TestDatabase.fresh();
-    store = new JobStore(db.dataSource());
-  }
-
-  @AfterAll
-  static void closeDatabase() throws Exception {
-    db.close();
-  }
-
-  @AfterEach
-  void stopHandler() {
-    if (handler != null) {
-      handler.close();
-    }
-  }
-
+class HandlerStopIT extends HandlerFixture {
   private HandlerHarness start(String name, int workers, Duration cancelCheckInterval) {
     handler = new HandlerHarness(store, varDir, name, workers, cancelCheckInterval);
     return handler;
