@@ -91,13 +91,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private final Duration retryDelay;
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private final List<ApplyDrain> drainWaiters = new ArrayList<>();
-  /**
-   * Ends waiting to be written. One write of ends is under way at a time; the ends that arrive
-   * meanwhile go together in the next (group commit), so a busy handler writes one statement for
-   * many jobs and a quiet one writes each end at once.
-   */
-  private final List<Attempts.End> endsToRecord = new ArrayList<>();
-  private boolean recordingEnds;
+  private final EndBatch ends = new EndBatch();
   private HandlerState state;
 
   private HandlerActor(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
@@ -233,26 +227,22 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       return this;
     }
     state = state.ending(slot.jobId());
-    endsToRecord.add(new Attempts.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
+    ends.add(new Attempts.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
     recordEnds();
     return this;
   }
 
   private void recordEnds() {
-    if (!recordingEnds && !endsToRecord.isEmpty()) {
-      recordingEnds = true;
-      steps.recordEnds(List.copyOf(endsToRecord));
-      endsToRecord.clear();
-    }
+    ends.take().ifPresent(steps::recordEnds);
   }
 
   private Behavior<HandlerCommand> onEndsRecorded(EndsRecorded m) {
-    recordingEnds = false;
+    ends.written();
     if (m.failure() != null) {
       getContext().getLog().warn("recording the end of {} job(s) failed, trying again in {}: {}",
           m.ends().size(), retryDelay, m.failure().toString());
       timers.startSingleTimer("record-ends-" + m.ends().get(0).jobId(), new Retry(() -> {
-        endsToRecord.addAll(m.ends());
+        ends.retry(m.ends());
         recordEnds();
       }), retryDelay);
     } else {
