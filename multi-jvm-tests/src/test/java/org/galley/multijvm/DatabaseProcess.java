@@ -19,7 +19,20 @@ public final class DatabaseProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** Starts {@code galley db}; a start that fails (say, its port was taken meanwhile) is tried again on another port. */
   public static DatabaseProcess start(Path dir) throws Exception {
+    AssertionError failed = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return startOnce(dir);
+      } catch (AssertionError e) {
+        failed = e;
+      }
+    }
+    throw failed;
+  }
+
+  private static DatabaseProcess startOnce(Path dir) throws Exception {
     Files.createDirectories(dir);
     int port = NodeProcess.freePort();
     Path log = dir.resolve("db.log");

@@ -124,10 +124,22 @@ public final class NodeProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out
+   * for "any free port" may meanwhile become the local end of some client connection of the busy
+   * test cluster, and the process meant to listen on it then fails to bind.
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 1000; i++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 
   @Override
