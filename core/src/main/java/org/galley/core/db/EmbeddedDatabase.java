@@ -37,7 +37,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .setRegisterShutdownHook(false)
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("unix_socket_directories", work.toString())
+            // No Unix socket: Galley connects over TCP, and a socket path under a deep state
+            // directory exceeds PostgreSQL's 107-byte limit, which stops the server from starting.
+            .setServerConfig("unix_socket_directories", "")
             .setServerConfig("max_connections", "200")
             // Jobs are re-derivable from the table after a crash of the machine, not of the process:
             // keep fsync, but let commits return before the WAL flush for submission speed.
