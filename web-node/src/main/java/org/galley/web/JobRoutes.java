@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.galley.core.dispatch.JobEvents;
+import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
 import org.galley.core.job.NewJob;
@@ -43,10 +44,12 @@ final class JobRoutes extends AllDirectives {
   private final ToolRegistry tools;
   private final JobEvents events;
   private final JobIntake intake;
+  private final IdempotencyStore idempotency;
 
   JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events,
-      JobIntake intake) {
+      JobIntake intake, IdempotencyStore idempotency) {
     this.intake = intake;
+    this.idempotency = idempotency;
     this.settings = settings;
     this.auth = auth;
     this.blocking = blocking;
@@ -84,13 +87,41 @@ final class JobRoutes extends AllDirectives {
             String at = parsed.list() ? "[" + i + "]." : "";
             jobs.add(newJob(caller, parsed.requests().get(i), at));
           }
-          return onSuccess(intake.submit(jobs), inserted -> {
-            notifySubmitted(inserted);
-            return complete(Json.response(StatusCodes.CREATED, parsed.list()
-                ? JobJson.renderAll(inserted, caller)
-                : JobJson.render(inserted.get(0), caller)));
-          });
+          return optionalHeaderValueByName(IdempotencyKey.HEADER, key -> key.isPresent()
+              ? submitOnce(caller, IdempotencyKey.check(key.get()), body, parsed.list(), jobs)
+              : onSuccess(intake.submit(jobs), inserted -> {
+                notifySubmitted(inserted);
+                return complete(Json.response(StatusCodes.CREATED, parsed.list()
+                    ? JobJson.renderAll(inserted, caller)
+                    : JobJson.render(inserted.get(0), caller)));
+              }));
         }));
+  }
+
+  /**
+   * A submission with an Idempotency-Key: written in a transaction of its own with the key
+   * (not in the group commit), or, if the key is known, answered with the jobs written then, as
+   * they are now, with the same status.
+   */
+  private Route submitOnce(Caller caller, String key, byte[] body, boolean list, List<NewJob> jobs) {
+    String hash = IdempotencyKey.hash(body);
+    return onSuccess(blocking.call(() -> {
+      try {
+        return idempotency.submit(caller.name(), key, hash, list, jobs);
+      } catch (IdempotencyStore.KeyReusedException e) {
+        throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+      }
+    }), outcome -> {
+      if (!outcome.replayed()) {
+        notifySubmitted(outcome.jobs());
+      }
+      HttpResponse response = Json.response(StatusCodes.CREATED, outcome.list()
+          ? JobJson.renderAll(outcome.jobs(), caller)
+          : JobJson.render(outcome.jobs().get(0), caller));
+      return complete(outcome.replayed()
+          ? response.addHeader(RawHeader.create(IdempotencyKey.REPLAYED_HEADER, "true"))
+          : response);
+    });
   }
 
   /** @param at prefix of field names in messages: the element of a list, or empty */

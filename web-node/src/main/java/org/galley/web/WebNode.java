@@ -1,17 +1,21 @@
 package org.galley.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.galley.core.admin.HandlerDirectory;
 import org.galley.core.dispatch.JobEvents;
+import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
@@ -46,12 +50,18 @@ public final class WebNode {
     Auth auth = new Auth(adminKey, users, blocking);
     Route route = new ApiRoutes(
         settings,
-        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher)),
+        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
+            new IdempotencyStore(dataSource, settings.idempotencyKeep())),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
-    return Http.get(system).newServerAt(settings.host(), settings.port()).bind(route).thenApply(binding -> {
+    var server = Http.get(system).newServerAt(settings.host(), settings.port());
+    if (settings.reusePort()) {
+      ServerSettings serverSettings = ServerSettings.create(Adapter.toClassic(system));
+      server = server.withSettings(serverSettings.withSocketOptions(List.of(ReusePort.INSTANCE)));
+    }
+    return server.bind(route).thenApply(binding -> {
       addToCoordinatedShutdown(system, binding);
       log.info("web node {} serves the HTTP API at http://{}:{}/api", node.serverName(),
           binding.localAddress().getHostString(), binding.localAddress().getPort());

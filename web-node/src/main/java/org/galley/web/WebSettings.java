@@ -1,6 +1,7 @@
 package org.galley.web;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 import org.galley.core.job.JobQuery;
 
 /**
@@ -11,8 +12,11 @@ import org.galley.core.job.JobQuery;
  * @param maxBody largest request body in bytes; more is a 413
  * @param listDefaultLimit page size of {@code GET /api/jobs} without {@code ?limit=}
  * @param maxOutput most bytes of a job's stdout or stderr served by one request
+ * @param reusePort bind with SO_REUSEPORT, so several web processes share one public port
+ * @param idempotencyKeep how long an Idempotency-Key of a submission is remembered
  */
-public record WebSettings(String host, int port, long maxBody, int listDefaultLimit, long maxOutput) {
+public record WebSettings(String host, int port, long maxBody, int listDefaultLimit, long maxOutput,
+    boolean reusePort, Duration idempotencyKeep) {
 
   public WebSettings {
     if (host == null || host.isBlank()) {
@@ -32,6 +36,14 @@ public record WebSettings(String host, int port, long maxBody, int listDefaultLi
     if (maxOutput < 0 || maxOutput > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("galley.http.max-output: 0 to 2g, got " + maxOutput);
     }
+    if (idempotencyKeep == null || idempotencyKeep.compareTo(Duration.ofHours(24)) < 0) {
+      throw new IllegalArgumentException("galley.http.idempotency-keep: at least 24h, got " + idempotencyKeep);
+    }
+  }
+
+  /** Without port sharing, keys kept 24h. */
+  public WebSettings(String host, int port, long maxBody, int listDefaultLimit, long maxOutput) {
+    this(host, port, maxBody, listDefaultLimit, maxOutput, false, Duration.ofHours(24));
   }
 
   public static WebSettings fromConfig(Config config) {
@@ -41,6 +53,8 @@ public record WebSettings(String host, int port, long maxBody, int listDefaultLi
         c.getInt("port"),
         c.getBytes("max-body"),
         c.getInt("list-default-limit"),
-        c.getBytes("max-output"));
+        c.getBytes("max-output"),
+        c.getBoolean("reuse-port"),
+        c.getDuration("idempotency-keep"));
   }
 }

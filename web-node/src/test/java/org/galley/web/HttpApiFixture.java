@@ -61,11 +61,19 @@ final class HttpApiFixture {
   }
 
   Reply send(String method, String path, String key, BodyPublisher body) {
+    return send(method, path, key, body, null);
+  }
+
+  /** @param idempotencyKey the Idempotency-Key header, or null for none */
+  Reply send(String method, String path, String key, BodyPublisher body, String idempotencyKey) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body);
     if (key != null) {
       b.header(Auth.HEADER, key);
+    }
+    if (idempotencyKey != null) {
+      b.header(IdempotencyKey.HEADER, idempotencyKey);
     }
     try {
       HttpResponse<String> r = http.send(b.build(), BodyHandlers.ofString());
