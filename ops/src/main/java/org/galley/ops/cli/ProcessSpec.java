@@ -1,0 +1,49 @@
+package org.galley.ops.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One process of the set, as the config names it: what it is, its ports and the command that
+ * starts it. The command carries {@code -Dgalley-cli.process=NAME}, so that a process still
+ * running after its supervisor died is recognised by its command line and adopted, not started twice.
+ */
+public record ProcessSpec(String name, Kind kind, String group, List<String> pools, int httpPort, int clusterPort,
+    int managementPort, Map<String, String> properties) {
+
+  public enum Kind { DB, WEB, HANDLER }
+
+  static final String MARKER = "-Dgalley-cli.process=";
+
+  /** The java command line; secrets (the admin key) go in the environment, see {@link ProcessSet#environment}. */
+  List<String> command(ProcessSet set) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(set.java());
+    cmd.addAll(set.jvmOptions());
+    cmd.add(MARKER + name);
+    properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.add("-cp");
+    cmd.add(set.distLib().resolve("*").toString());
+    cmd.add(kind == Kind.DB ? "org.galley.ops.DatabaseMain" : "org.galley.ops.Main");
+    return cmd;
+  }
+
+  Path log(ProcessSet set) {
+    return set.logDir().resolve(name + ".log");
+  }
+
+  String roles() {
+    return switch (kind) {
+      case DB -> "db";
+      case WEB -> "web";
+      case HANDLER -> "handler";
+    };
+  }
+
+  /** {@code http://host:port} of its management endpoint, or null for the database. */
+  String managementUrl(ProcessSet set) {
+    return kind == Kind.DB ? null : "http://" + set.host() + ":" + managementPort;
+  }
+}
