@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * nodes sharing one port (SO_REUSEPORT) and two handlers; a client submits 25 jobs a second
  * through that one address, retrying connection errors with the same Idempotency-Key, while
  * {@code galley graceful} restarts all four nodes. No submission may fail, no job be lost,
- * duplicated, fail or run twice.
+ * duplicated, fail or run twice. Then the supervisor restarts a handler killed -9, {@code galley
+ * update} stops a handler removed from the config, and {@code galley stop} stops everything.
  */
 class RollingRestartIT {
   static final int RATE = 25;
@@ -86,12 +87,36 @@ class RollingRestartIT {
       }
       GalleyCli.Result after = galley.run(Duration.ofSeconds(30), "status");
       assertEquals(0, after.exit(), "every process ready after graceful:\n" + after.output());
+
+      // A handler killed -9 is restarted by the supervisor.
+      long killed = pidOf(dir, "handler_0");
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (pidOf(dir, "handler_0") == killed || galley.run(Duration.ofSeconds(30), "status").exit() != 0) {
+        assertTrue(System.nanoTime() < deadline, "handler_0 was not restarted after kill -9");
+      }
+
+      // update: a handler removed from the config is stopped, the others keep running.
+      long web0 = pidOf(dir, "web_0");
+      Files.writeString(config, Files.readString(config).replace("processes = 2, workers", "processes = 1, workers"));
+      GalleyCli.Result updated = galley.run(Duration.ofMinutes(2), "update");
+      assertEquals(0, updated.exit(), updated.output());
+      assertTrue(updated.output().contains("stopping handler_1"), updated.output());
+      GalleyCli.Result fewer = galley.run(Duration.ofSeconds(30), "status");
+      assertEquals(0, fewer.exit(), fewer.output());
+      assertTrue(!fewer.output().contains("handler_1") && fewer.output().contains("handler_0"), fewer.output());
+      assertEquals(web0, pidOf(dir, "web_0"), "update left web_0 running");
       GalleyCli.Result stopped = galley.run(Duration.ofMinutes(3), "stop");
       assertEquals(0, stopped.exit(), stopped.output());
       assertEquals(3, galley.run(Duration.ofSeconds(30), "status").exit(), "nothing runs after stop");
     } finally {
       galley.run(Duration.ofMinutes(3), "stop");
     }
+  }
+
+  /** The pid in the process's run file. */
+  private static long pidOf(Path dir, String name) throws Exception {
+    return Long.parseLong(Files.readString(dir.resolve("var/run/" + name + ".run")).trim().split(" ")[0]);
   }
 
   /** Waits until no job of the nap tool is in a non-terminal state; returns how many jobs there are. */
