@@ -51,10 +51,14 @@ public final class ConfigSchema {
       new Option("seed-nodes", "[]",
           "Cluster seed nodes as host:port. Empty: the web nodes of this file (add a handler's when there is only"
               + " one web node). On several machines list the same seeds, at least two, everywhere."),
+      new Option("api-url", "\"\"",
+          "Base URL of the HTTP API the CLI uses (status, draining handlers in graceful). Empty: this"
+              + " machine's web port. On a machine with handlers only, a web node elsewhere: \"http://web1:8080\"."),
       new Option("database.url", "\"\"",
           "JDBC URL of the PostgreSQL every node uses. Empty: the CLI runs an embedded PostgreSQL (process db)."),
       new Option("database.embedded-port", "15432", "Port of the embedded PostgreSQL (loopback only)."),
-      new Option("web.processes", "2", "Number of web processes (the HTTP API)."),
+      new Option("web.processes", "2",
+          "Number of web processes (the HTTP API). 0 on a machine of handlers only (then list seed-nodes)."),
       new Option("web.name-template", "\"web_{process}\"", "Name of web process number {process} (from 0)."),
       new Option("web.http-host", "\"127.0.0.1\"", "Address the HTTP API binds (0.0.0.0 for all)."),
       new Option("web.http-port", "8080",

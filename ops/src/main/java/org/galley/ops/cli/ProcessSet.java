@@ -47,9 +47,11 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
     String host = c.getString("host");
     List<ProcessSpec> processes = processes(c, stateDir, host);
     String publicHost = c.getString("web.http-host").equals("0.0.0.0") ? "127.0.0.1" : c.getString("web.http-host");
+    String apiUrl = c.getString("api-url").isBlank()
+        ? "http://" + publicHost + ":" + c.getInt("web.http-port") : c.getString("api-url").replaceAll("/+$", "");
     return new ProcessSet(file, exists, c, stateDir, logDir, java, c.getStringList("jvm-options"),
         c.getStringList("supervisor-jvm-options"), currentDistLib(), host,
-        "http://" + publicHost + ":" + c.getInt("web.http-port"), processes,
+        apiUrl, processes,
         c.getDuration("timeouts.ready"), c.getDuration("timeouts.stop"), c.getDuration("timeouts.drain"),
         c.getDuration("restart.backoff-min"), c.getDuration("restart.backoff-max"));
   }
@@ -66,8 +68,11 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
       out.add(new ProcessSpec("db", Kind.DB, "db", List.of(), 0, port, 0, p));
     }
     int webCount = c.getInt("web.processes");
-    if (webCount < 1) {
-      throw new IllegalArgumentException("web.processes: at least 1, got " + webCount);
+    if (webCount < 0) {
+      throw new IllegalArgumentException("web.processes: 0 or more, got " + webCount);
+    }
+    if (webCount == 0 && c.getStringList("seed-nodes").isEmpty()) {
+      throw new IllegalArgumentException("web.processes = 0: list the cluster's seed-nodes (the web nodes elsewhere)");
     }
     boolean reuse = c.getBoolean("web.reuse-port");
     List<String> seeds = new ArrayList<>(c.getStringList("seed-nodes"));

@@ -108,8 +108,8 @@ final class Supervisor {
 
   private void restartCrashed(Supervised s) {
     synchronized (this) {
-      if (stopping || s.alive() || !processes.containsKey(s.spec.name())) {
-        return;
+      if (stopping || s.alive() || processes.get(s.spec.name()) != s) {
+        return; // stopping, restarted meanwhile (graceful), or removed (update)
       }
       try {
         s.launch(set, runs, () -> crashed(s));

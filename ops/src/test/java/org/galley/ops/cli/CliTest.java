@@ -32,7 +32,7 @@ class CliTest {
     assertEquals(2, run("stop", "--config"));
     assertEquals(2, run("exec", "--config", dir.resolve("galley.conf").toString()));
     assertEquals(2, run("status", "extra", "--config", dir.resolve("galley.conf").toString()));
-    Files.writeString(dir.resolve("bad.conf"), "web.processes = 0\n");
+    Files.writeString(dir.resolve("bad.conf"), "web.processes = -1\n");
     assertEquals(2, run("status", "--config", dir.resolve("bad.conf").toString()));
   }
 

@@ -72,6 +72,23 @@ class ProcessSetTest {
   }
 
   @Test
+  void aMachineOfHandlersOnlyJoinsTheSeedsAndUsesTheApiElsewhere() throws Exception {
+    ProcessSet set = load("""
+        host = "10.0.0.7"
+        database.url = "jdbc:postgresql://10.0.0.1:5432/galley"
+        seed-nodes = ["10.0.0.2:7355", "10.0.0.3:7355"]
+        api-url = "http://10.0.0.2:8080/"
+        web.processes = 0
+        handlers { big { processes = 3 } }
+        """);
+    assertEquals(List.of("big_0", "big_1", "big_2"), set.processes().stream().map(ProcessSpec::name).toList());
+    assertEquals("10.0.0.2:7355,10.0.0.3:7355", set.process("big_2").properties().get("galley.cluster.seed-nodes"));
+    assertEquals("10.0.0.7", set.process("big_2").properties().get("galley.cluster.host"));
+    assertEquals("http://10.0.0.2:8080", set.publicUrl());
+    assertEquals(0, load("handlers {}").processes().stream().filter(p -> p.kind() == Kind.HANDLER).count());
+  }
+
+  @Test
   void theAdminKeyIsGeneratedOnceAndGivenInTheEnvironmentOnly() throws Exception {
     ProcessSet set = load("");
     String key = set.adminKey();
@@ -88,7 +105,7 @@ class ProcessSetTest {
         () -> load("handlers { a { processes = 1, name-template = same }, b { name-template = same } }"));
     assertTrue(twice.getMessage().contains("two processes are named same"), twice.getMessage());
     var noWeb = assertThrows(IllegalArgumentException.class, () -> load("web.processes = 0"));
-    assertTrue(noWeb.getMessage().contains("web.processes"), noWeb.getMessage());
+    assertTrue(noWeb.getMessage().contains("seed-nodes"), noWeb.getMessage());
     var badName = assertThrows(IllegalArgumentException.class, () -> load("web.name-template = \"w {process}\""));
     assertTrue(badName.getMessage().contains("letters, digits"), badName.getMessage());
     assertThrows(com.typesafe.config.ConfigException.class, () -> load("web.processes = many"));
