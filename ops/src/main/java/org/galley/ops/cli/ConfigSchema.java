@@ -35,6 +35,10 @@ public final class ConfigSchema {
               + " the admin key. A relative path is relative to the directory of this file."),
       new Option("log-dir", "\"\"",
           "Directory of the log files, one per process (NAME.log) and supervisor.log. Empty: STATE-DIR/logs."),
+      new Option("dist", "\"\"",
+          "Folder of the jars the nodes run (a distribution's lib folder). Empty: the one of the galley CLI that"
+              + " reads this file. To upgrade, install the new version in a new folder, name it here,"
+              + " `galley update`, `galley graceful`: running JVMs never see their jars change under them."),
       new Option("java", "\"\"", "The java program that runs the nodes. Empty: the one running the galley CLI."),
       new Option("jvm-options", "[\"-XX:+UseSerialGC\", \"-Xmx160m\", \"-Xss512k\", \"-XX:ReservedCodeCacheSize=64m\"]",
           "JVM options of every node process."),

@@ -75,8 +75,10 @@ final class ControlServer {
         out.println("galley: failed: " + e.getMessage());
         exit = 1;
       }
-      out.println("exit " + exit);
       out.flush();
+      System.out.println("galley: " + exchange.getRequestURI().getPath().substring(1) + " ended, exit " + exit);
+      body.write(("exit " + exit + "\n").getBytes(StandardCharsets.UTF_8));
+      body.flush();
     }
   }
 

@@ -50,7 +50,8 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
     String apiUrl = c.getString("api-url").isBlank()
         ? "http://" + publicHost + ":" + c.getInt("web.http-port") : c.getString("api-url").replaceAll("/+$", "");
     return new ProcessSet(file, exists, c, stateDir, logDir, java, c.getStringList("jvm-options"),
-        c.getStringList("supervisor-jvm-options"), currentDistLib(), host,
+        c.getStringList("supervisor-jvm-options"),
+        c.getString("dist").isBlank() ? currentDistLib() : base.resolve(c.getString("dist")).normalize(), host,
         apiUrl, processes,
         c.getDuration("timeouts.ready"), c.getDuration("timeouts.stop"), c.getDuration("timeouts.drain"),
         c.getDuration("restart.backoff-min"), c.getDuration("restart.backoff-max"));

@@ -47,6 +47,7 @@ class ProcessSetTest {
   void groupsTemplatesPoolsAndPropertiesReachTheCommandLine() throws Exception {
     ProcessSet set = load("""
         database.url = "jdbc:postgresql://db.example:5432/galley"
+        dist = "releases/1.1/lib"
         web { processes = 1, reuse-port = false, http-port = 9000 }
         properties { "galley.tools.dir" = "/srv/tools", galley.jobs.max-attempts = 5 }
         handlers {
@@ -65,6 +66,7 @@ class ProcessSetTest {
     assertTrue(cmd.contains("-Dgalley.db.url=jdbc:postgresql://db.example:5432/galley"), cmd.toString());
     assertTrue(cmd.contains(ProcessSpec.MARKER + "big-h1"), cmd.toString());
     assertEquals("org.galley.ops.Main", cmd.get(cmd.size() - 1));
+    assertEquals(dir.resolve("releases/1.1/lib/*").toString(), cmd.get(cmd.size() - 2));
     assertEquals("5s", set.process("small_0").properties().get("galley.handler.shutdown-grace"));
     assertEquals("false", set.process("web_0").properties().get("galley.http.reuse-port"));
     // One web node alone would found a new cluster when it restarts: the first handler is a second seed.
