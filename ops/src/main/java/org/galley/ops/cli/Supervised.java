@@ -52,12 +52,8 @@ final class Supervised {
     setState("starting", runs);
     h.onExit().thenRun(() -> {
       synchronized (this) {
-        if (handle != h) {
-          return; // an older incarnation
-        }
-        if (expected) {
-          setState("stopped", runs);
-          return;
+        if (handle != h || expected) {
+          return; // an older incarnation, or stopped on purpose: stop() records it
         }
         setState("crashed", runs);
       }
