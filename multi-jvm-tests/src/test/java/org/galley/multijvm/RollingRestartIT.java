@@ -92,9 +92,11 @@ class RollingRestartIT {
       long killed = pidOf(dir, "handler_0");
       ProcessHandle.of(killed).orElseThrow().destroyForcibly();
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (pidOf(dir, "handler_0") == killed || galley.run(Duration.ofSeconds(30), "status").exit() != 0) {
+      while (pidOf(dir, "handler_0") == killed || !runState(dir, "handler_0").equals("running")) {
         assertTrue(System.nanoTime() < deadline, "handler_0 was not restarted after kill -9");
+        TimeUnit.MILLISECONDS.sleep(200); // poll interval of a deadline-bounded wait
       }
+      assertEquals(0, galley.run(Duration.ofSeconds(30), "status").exit(), "all ready again after the crash");
 
       // update: a handler removed from the config is stopped, the others keep running.
       long web0 = pidOf(dir, "web_0");
@@ -117,6 +119,11 @@ class RollingRestartIT {
   /** The pid in the process's run file. */
   private static long pidOf(Path dir, String name) throws Exception {
     return Long.parseLong(Files.readString(dir.resolve("var/run/" + name + ".run")).trim().split(" ")[0]);
+  }
+
+  /** The state in the process's run file: the supervisor writes "running" once it answers /ready. */
+  private static String runState(Path dir, String name) throws Exception {
+    return Files.readString(dir.resolve("var/run/" + name + ".run")).trim().split(" ")[1];
   }
 
   /** Waits until no job of the nap tool is in a non-terminal state; returns how many jobs there are. */

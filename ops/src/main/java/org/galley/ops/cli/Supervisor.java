@@ -126,16 +126,34 @@ final class Supervisor {
     }
   }
 
-  /** Stops every process: handlers first, then web nodes, the database last. */
+  /**
+   * Stops every process: the handlers, then the web nodes, the database last. The processes of
+   * one kind stop together (SIGTERM to all, then each is awaited): nothing orders them.
+   */
   synchronized void stopAll(PrintStream out) throws InterruptedException {
     stopping = true;
-    List<Supervised> reverse = new ArrayList<>(processes.values());
-    java.util.Collections.reverse(reverse);
-    for (Supervised s : reverse) {
-      if (s.alive()) {
-        out.println("galley: stopping " + s.spec.name() + " (pid " + s.pid() + ")");
+    for (Kind kind : List.of(Kind.HANDLER, Kind.WEB, Kind.DB)) {
+      List<Thread> stops = new ArrayList<>();
+      for (Supervised s : processes.values()) {
+        if (s.spec.kind() != kind) {
+          continue;
+        }
+        if (s.alive()) {
+          out.println("galley: stopping " + s.spec.name() + " (pid " + s.pid() + ")");
+        }
+        Thread t = new Thread(() -> {
+          try {
+            s.stop(set.stopTimeout(), runs, out);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, "galley-stop-" + s.spec.name());
+        t.start();
+        stops.add(t);
       }
-      s.stop(set.stopTimeout(), runs, out);
+      for (Thread t : stops) {
+        t.join();
+      }
     }
   }
 
