@@ -64,6 +64,30 @@ class IdempotencyKeyIT extends RunningWebNode {
   }
 
   @Test
+  void aKeyIsKeptForADayAndThenForgotten() throws Exception {
+    String key = UUID.randomUUID().toString();
+    Reply first = post(alice, key, body("old"));
+    assertEquals(201, first.status(), first.body());
+    age(key, "23 hours 59 minutes");
+    assertEquals(first.json().get("id"), post(alice, key, body("old")).json().get("id"), "still kept");
+    age(key, "24 hours 1 minute");
+    Reply later = post(alice, key, body("old"));
+    assertEquals(201, later.status(), later.body());
+    assertTrue(later.json().get("id").asLong() > first.json().get("id").asLong(), "a new job after expiry");
+    assertTrue(later.headers().firstValue(IdempotencyKey.REPLAYED_HEADER).isEmpty());
+  }
+
+  /** Backdates the key's row as if it had been written {@code age} ago. */
+  void age(String key, String age) throws Exception {
+    try (var c = db.dataSource().getConnection();
+        var ps = c.prepareStatement("UPDATE idempotency_key SET create_time = now() - ?::interval WHERE key = ?")) {
+      ps.setString(1, age);
+      ps.setString(2, key);
+      assertEquals(1, ps.executeUpdate());
+    }
+  }
+
+  @Test
   void keysArePerUser() {
     String key = UUID.randomUUID().toString();
     Reply a = post(alice, key, body("x"));
