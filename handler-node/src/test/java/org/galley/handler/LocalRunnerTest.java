@@ -129,6 +129,13 @@ class LocalRunnerTest {
   }
 
   @Test
+  void argumentsWithNewlinesNonAsciiOrEmptyArriveWhole() throws Exception {
+    RunningJob job = start(List.of("printf", "%s|", "a\nb", "grün 中", "", "x"));
+    assertEquals(0, outcomeOf(job).exitCode());
+    assertEquals("a\nb|grün 中||x|", read("stdout"));
+  }
+
+  @Test
   void thePidLeadsItsOwnSessionAndProcessGroup() throws Exception {
     RunningJob job = start(List.of("sleep", "100"));
     long pid = Long.parseLong(job.externalId());
