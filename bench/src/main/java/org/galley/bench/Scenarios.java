@@ -186,7 +186,8 @@ final class Scenarios {
   /** CPU% (of one core) and RSS of an idle web node and an idle handler, each in its own JVM. */
   List<Result> idle() throws Exception {
     try (Deployment d = Deployment.split(settings, "idle")) {
-      TimeUnit.SECONDS.sleep(10); // let start-up work (JIT, cluster gossip settling) pass; not measured
+      // Let start-up work pass, unmeasured: a node idles for hours, not seconds after its start.
+      TimeUnit.SECONDS.sleep(settings.idleSettleSeconds());
       long web0 = ProcStats.cpuTicks(d.web().pid());
       long handler0 = ProcStats.cpuTicks(d.handler().pid());
       long t0 = System.nanoTime();

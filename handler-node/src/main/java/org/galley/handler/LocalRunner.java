@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a job as a process tree on this node, in its own session and process group.
  *
- * <p>The command is started as {@code setsid --wait sh -c WRAPPER galley-job ARGV...}. The wrapper
+ * <p>By default the {@link PerlLauncher} starts it: its leader does what the wrapper below does,
+ * without a shell, and reports the job started once it leads its session. With
+ * {@link ProcessLauncher#PROCESS_BUILDER} the command is started as
+ * {@code setsid --wait sh -c WRAPPER galley-job ARGV...}. The wrapper
  * is a constant: the tool's argv reaches the shell only as positional parameters and runs as
  * {@code "$@"}, so nothing a user typed is ever parsed by a shell. It records the group's pid in
  * {@code pid} and the command's exit code in {@code exit_code}; stdout and stderr go to files of
