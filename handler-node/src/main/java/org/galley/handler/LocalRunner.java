@@ -138,61 +138,13 @@ public final class LocalRunner implements Runner {
     Path dir = request.directory().toAbsolutePath().normalize();
     writeFiles(dir, request.commandLine().files());
     Path stdin = request.commandLine().stdin().map(dir::resolve).orElse(Path.of("/dev/null"));
-    Leader leader = launcher == ProcessLauncher.PERL
-        ? perlLeader(dir, stdin, request.commandLine().argv())
-        : javaLeader(dir, stdin, request.commandLine().argv());
+    JobLeader leader = launcher == ProcessLauncher.PERL
+        ? JobLeader.launch(dir, stdin, request.commandLine().argv())
+        : JobLeader.spawn(dir, stdin, request.commandLine().argv(), WRAPPER, LEADERSHIP_TIMEOUT);
     markAttempt(leader, dir);
     log.debug("job {} attempt {} started as process group {} in {}",
         request.jobId(), request.attempt(), leader.pid(), dir);
     return new LocalJob(leader, dir, request.walltime());
-  }
-
-  private static Leader perlLeader(Path dir, Path stdin, List<String> argv) throws IOException {
-    PerlLauncher.Started started = PerlLauncher.shared().launch(dir, stdin, argv);
-    return new Leader(started.pid(), started.exit(), null);
-  }
-
-  /** setsid(1) and the shell wrapper, one ProcessBuilder start per job. */
-  private static Leader javaLeader(Path dir, Path stdin, List<String> argv) throws IOException {
-    List<String> command = new ArrayList<>(List.of("setsid", "--wait", "sh", "-c", WRAPPER, "galley-job"));
-    command.addAll(argv);
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectInput(stdin.toFile())
-        .redirectOutput(dir.resolve("stdout").toFile())
-        .redirectError(dir.resolve("stderr").toFile());
-    pb.environment().keySet().removeIf(name -> name.startsWith("GALLEY_"));
-    Process process = pb.start();
-    if (!ProcessGroups.awaitLeadership(process, LEADERSHIP_TIMEOUT)) {
-      process.destroyForcibly();
-      throw new IOException("process " + process.pid() + " did not become a process group leader within "
-          + LEADERSHIP_TIMEOUT.toSeconds() + " s; killed it");
-    }
-    return new Leader(process.pid(), process.onExit().thenApply(Process::exitValue), process);
-  }
-
-  /**
-   * A job's session and group leader, however started.
-   *
-   * @param exit completes with its status as a shell reports it (exit code, or 128 + signal); null
-   *     when that is unknown (the launcher died)
-   * @param process the JVM's own child, signalled directly too; null when the launcher started it
-   *     (it led its group before it was reported started, so the group signal reaches it)
-   */
-  private record Leader(long pid, CompletableFuture<Integer> exit, Process process) {
-    boolean alive() {
-      return !exit.isDone();
-    }
-
-    void signal(boolean force) {
-      if (process != null) {
-        if (force) {
-          process.destroyForcibly();
-        } else {
-          process.destroy();
-        }
-      }
-    }
   }
 
   /**
@@ -201,7 +153,7 @@ public final class LocalRunner implements Runner {
    * A process that already ended and was reaped needs no marker. Without a marker nothing could
    * stop the job once this JVM is gone, so a failed write kills it.
    */
-  private static void markAttempt(Leader leader, Path dir) throws IOException {
+  private static void markAttempt(JobLeader leader, Path dir) throws IOException {
     var identity = ProcessIdentity.of(leader.pid());
     if (identity.isEmpty()) {
       return;
@@ -231,7 +183,7 @@ public final class LocalRunner implements Runner {
 
   /** One started process group. */
   private final class LocalJob implements RunningJob {
-    private final Leader leader;
+    private final JobLeader leader;
     private final long pgid;
     private final Path dir;
     private final Optional<Duration> walltime;
@@ -239,7 +191,7 @@ public final class LocalRunner implements Runner {
     private final AtomicReference<RunOutcome.Ending> stopCause = new AtomicReference<>();
     private final CompletableFuture<RunOutcome> outcome;
 
-    LocalJob(Leader leader, Path dir, Optional<Duration> walltime) {
+    LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime) {
       this.leader = leader;
       this.pgid = leader.pid();
       this.dir = dir;
