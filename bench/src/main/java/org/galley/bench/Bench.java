@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code ./galley bench [scenario...]}: starts Galley nodes from the distribution as processes of
  * their own, drives them over HTTP on 127.0.0.1 and prints one line per measured scenario on
  * stdout (progress goes to stderr). Scenarios: trickle (all-in-one and split), burst, burst-batch,
- * proc, idle, big-table; none given runs them all.
+ * proc, proc-batch, idle, big-table; none given runs them all.
  */
 public final class Bench {
   private Bench() {}
@@ -27,6 +27,7 @@ public final class Bench {
     all.put("burst", s::burst);
     all.put("burst-batch", s::burstBatch);
     all.put("proc", s::proc);
+    all.put("proc-batch", s::procBatch);
     all.put("idle", s::idle);
     all.put("big-table", s::bigTable);
     List<String> chosen = args.length == 0 ? List.copyOf(all.keySet()) : List.of(args);

@@ -23,12 +23,14 @@ import java.util.Properties;
  * @param trickleSeconds how long a trickle is measured
  * @param warmupSeconds trickle run first, unmeasured, to warm the JIT
  * @param idleSeconds how long idle CPU is measured
+ * @param idleSettleSeconds how long the idle nodes run, unmeasured, before that: start-up work
+ *     (the JIT compiling the timers' code paths, cluster gossip settling) takes a minute or two
  * @param bigTableRows finished jobs put in the table for big-table
  * @param requests GETs measured per route in big-table
  * @param workers {@code galley.handler.workers} of the handler(s) started
  */
 record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batch, int warmupJobs, int trickleRate,
-    int trickleSeconds, int warmupSeconds, int idleSeconds, int bigTableRows, int requests, int workers,
+    int trickleSeconds, int warmupSeconds, int idleSeconds, int idleSettleSeconds, int bigTableRows, int requests, int workers,
     List<String> nodeJvmOptions, List<String> nodeProperties) {
 
   static BenchSettings fromSystemProperties() {
@@ -53,6 +55,7 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
         positive(p, "galley.bench.trickle-seconds", 30),
         positive(p, "galley.bench.warmup-seconds", 5),
         positive(p, "galley.bench.idle-seconds", 60),
+        positive(p, "galley.bench.idle-settle-seconds", 60),
         positive(p, "galley.bench.big-table-rows", 1_000_000),
         positive(p, "galley.bench.requests", 1_000),
         positive(p, "galley.bench.workers", 32),
@@ -72,7 +75,7 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
   public String toString() {
     return "jobs=" + jobs + " connections=" + connections + " batch=" + batch + " warmup-jobs=" + warmupJobs
         + " trickle=" + trickleRate + "/s for " + trickleSeconds + " s (+" + warmupSeconds + " s warm-up)"
-        + " idle=" + idleSeconds + " s big-table-rows=" + bigTableRows + " requests=" + requests
+        + " idle=" + idleSeconds + " s (after " + idleSettleSeconds + " s) big-table-rows=" + bigTableRows + " requests=" + requests
         + " workers=" + workers + " node-opts=" + String.join(" ", nodeJvmOptions)
         + (nodeProperties.isEmpty() ? "" : " node-properties=" + nodeProperties)
         + "\n  dist=" + dist + "\n  state=" + runDir;

@@ -121,6 +121,14 @@ final class Deployment implements AutoCloseable {
     return Math.max(ProcStats.rssMb(web.pid()), ProcStats.rssMb(handler.pid()));
   }
 
+  /**
+   * CPU time so far of the bench and everything it started (they are its descendants): database
+   * with its PostgreSQL processes, nodes with their job processes, the HTTP client; clock ticks.
+   */
+  static long cpuTicks() {
+    return ProcStats.treeCpuTicks(ProcessHandle.current().pid());
+  }
+
   @Override
   public void close() throws InterruptedException {
     for (int i = processes.size() - 1; i >= 0; i--) {

@@ -107,6 +107,13 @@ final class Scenarios {
     }
   }
 
+  /** The proc burst, 100 jobs per POST: what process starts cost when submissions are cheap. */
+  List<Result> procBatch() throws Exception {
+    try (Deployment d = Deployment.allInOne(settings, "proc-batch")) {
+      return List.of(burst("proc-batch", d, "true", settings.batch()));
+    }
+  }
+
   /**
    * Warm-up (unmeasured), then {@code jobs} jobs over {@code connections} connections. Throughput
    * is from the first submission to the last end_time; latencies are each job's create to end.
@@ -119,17 +126,20 @@ final class Scenarios {
       JobTable.awaitTerminal(db, warm, settings.warmupJobs(), END_TIMEOUT);
       long after = JobTable.maxId(db);
       rss.reset();
+      long cpu0 = Deployment.cpuTicks();
       Instant start = Instant.now();
       submitAll(api, tool, settings.jobs(), batch);
       double submitSeconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
       JobTable.awaitTerminal(db, after, settings.jobs(), END_TIMEOUT);
+      long cpuTicks = Deployment.cpuTicks() - cpu0;
       Map<Long, Instant[]> times = JobTable.times(db, after);
       Instant lastEnd = times.values().stream().map(t -> t[2]).max(Instant::compareTo).orElseThrow();
       double seconds = Duration.between(start, lastEnd).toNanos() / 1e9;
       double[] latencies = times.values().stream().mapToDouble(t -> millisBetween(t[0], t[2])).toArray();
       Map<String, Long> states = JobTable.states(db, after);
       Result r = new Result(name, times.size(), seconds, times.size() / seconds, latencies, rss.peakMb(), Map.of())
-          .with("submit_per_s", Result.fmt(settings.jobs() / submitSeconds, 0));
+          .with("submit_per_s", Result.fmt(settings.jobs() / submitSeconds, 0))
+          .with("cpu_ms_per_job", Result.fmt(cpuTicks * 1000.0 / ProcStats.CLOCK_TICKS_PER_SECOND / settings.jobs(), 2));
       long notOk = times.size() - states.getOrDefault("ok", 0L);
       return notOk == 0 ? r : r.with("not_ok", states.toString().replace(" ", ""));
     }
@@ -176,7 +186,8 @@ final class Scenarios {
   /** CPU% (of one core) and RSS of an idle web node and an idle handler, each in its own JVM. */
   List<Result> idle() throws Exception {
     try (Deployment d = Deployment.split(settings, "idle")) {
-      TimeUnit.SECONDS.sleep(10); // let start-up work (JIT, cluster gossip settling) pass; not measured
+      // Let start-up work pass, unmeasured: a node idles for hours, not seconds after its start.
+      TimeUnit.SECONDS.sleep(settings.idleSettleSeconds());
       long web0 = ProcStats.cpuTicks(d.web().pid());
       long handler0 = ProcStats.cpuTicks(d.handler().pid());
       long t0 = System.nanoTime();

@@ -122,7 +122,8 @@ public final class HandlerNode {
     OrphanWatchdog watchdog = prepared.watchdog;
     system.getWhenTerminated().thenRun(prepared::close);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
-    Runner local = new LocalRunner(settings.killGrace(), blocking);
+    LocalRunner local = new LocalRunner(settings.killGrace(), blocking, settings.processLauncher());
+    local.requireLauncher();
     Runner noop = new NoopRunner();
     JobDirectories directories = new JobDirectories(settings.jobsDir());
     HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings,

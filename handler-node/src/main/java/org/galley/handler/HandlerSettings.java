@@ -15,9 +15,10 @@ import java.time.Duration;
  *     and gives back the rest
  * @param orphanTimeout how old the heartbeat may get before the orphan watchdog kills the jobs of a
  *     JVM that died
+ * @param processLauncher how the local runner starts processes
  */
 public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInterval, Duration killGrace,
-    Duration shutdownGrace, Duration orphanTimeout) {
+    Duration shutdownGrace, Duration orphanTimeout, LocalRunner.ProcessLauncher processLauncher) {
 
   /** What the stop needs beyond the graces: a few database writes per job and a margin. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(3);
@@ -60,7 +61,8 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
         h.getDuration("cancel-check-interval"),
         h.getDuration("kill-grace"),
         h.getDuration("shutdown-grace"),
-        h.getDuration("orphan-timeout"));
+        h.getDuration("orphan-timeout"),
+        LocalRunner.ProcessLauncher.of(h.getString("process-launcher")));
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.galley.handler;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,13 +7,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a job as a process tree on this node, in its own session and process group.
  *
- * <p>The command is started as {@code setsid --wait sh -c WRAPPER galley-job ARGV...}. The wrapper
+ * <p>By default the {@link PerlLauncher} starts it: its leader does what the wrapper below does,
+ * without a shell, and reports the job started once it leads its session. With
+ * {@link ProcessLauncher#PROCESS_BUILDER} the command is started as
+ * {@code setsid --wait sh -c WRAPPER galley-job ARGV...}. The wrapper
  * is a constant: the tool's argv reaches the shell only as positional parameters and runs as
  * {@code "$@"}, so nothing a user typed is ever parsed by a shell. It records the group's pid in
  * {@code pid} and the command's exit code in {@code exit_code}; stdout and stderr go to files of
@@ -65,16 +66,63 @@ public final class LocalRunner implements Runner {
   /** setsid(1) takes a millisecond to call setsid(); this only guards against a hung machine. */
   private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How jobs are started: {@code galley.handler.process-launcher}. */
+  public enum ProcessLauncher {
+    /** One long-lived perl process of this JVM forks them ({@link PerlLauncher}). */
+    PERL,
+    /** One ProcessBuilder start of setsid(1) and the shell wrapper per job. */
+    PROCESS_BUILDER;
+
+    /** Reads the setting's value: {@code perl} or {@code process-builder}. */
+    public static ProcessLauncher of(String value) {
+      for (ProcessLauncher l : values()) {
+        if (l.configName().equals(value)) {
+          return l;
+        }
+      }
+      throw new IllegalArgumentException("galley.handler.process-launcher must be perl or process-builder, got " + value);
+    }
+
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
   private final Duration killGrace;
   private final Executor blocking;
+  private final ProcessLauncher launcher;
 
   /**
    * @param killGrace time between SIGTERM and SIGKILL of a group being stopped; zero kills at once
    * @param blocking where exit codes are read and groups signalled
+   * @param launcher how processes are started
    */
-  public LocalRunner(Duration killGrace, Executor blocking) {
+  public LocalRunner(Duration killGrace, Executor blocking, ProcessLauncher launcher) {
     this.killGrace = killGrace;
     this.blocking = blocking;
+    this.launcher = launcher;
+  }
+
+  /** Starts jobs with the perl launcher. */
+  public LocalRunner(Duration killGrace, Executor blocking) {
+    this(killGrace, blocking, ProcessLauncher.PERL);
+  }
+
+  /**
+   * Starts the perl launcher now, if it is the one, so that a machine without perl is refused at
+   * start rather than failing every job.
+   *
+   * @throws IllegalStateException naming the setting, if perl cannot be started
+   */
+  public void requireLauncher() {
+    if (launcher == ProcessLauncher.PERL) {
+      try {
+        PerlLauncher.shared();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start the job launcher (perl): " + e.getMessage()
+            + "; install perl or set galley.handler.process-launcher = process-builder", e);
+      }
+    }
   }
 
   @Override
@@ -86,25 +134,14 @@ public final class LocalRunner implements Runner {
   public RunningJob start(RunRequest request) throws IOException {
     Path dir = request.directory().toAbsolutePath().normalize();
     writeFiles(dir, request.commandLine().files());
-    List<String> command = new ArrayList<>(List.of("setsid", "--wait", "sh", "-c", WRAPPER, "galley-job"));
-    command.addAll(request.commandLine().argv());
-    File stdin = request.commandLine().stdin().map(p -> dir.resolve(p).toFile()).orElse(new File("/dev/null"));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectInput(stdin)
-        .redirectOutput(dir.resolve("stdout").toFile())
-        .redirectError(dir.resolve("stderr").toFile());
-    pb.environment().keySet().removeIf(name -> name.startsWith("GALLEY_"));
-    Process process = pb.start();
-    if (!ProcessGroups.awaitLeadership(process, LEADERSHIP_TIMEOUT)) {
-      process.destroyForcibly();
-      throw new IOException("process " + process.pid() + " did not become a process group leader within "
-          + LEADERSHIP_TIMEOUT.toSeconds() + " s; killed it");
-    }
-    markAttempt(process, dir);
+    Path stdin = request.commandLine().stdin().map(dir::resolve).orElse(Path.of("/dev/null"));
+    JobLeader leader = launcher == ProcessLauncher.PERL
+        ? JobLeader.launch(dir, stdin, request.commandLine().argv())
+        : JobLeader.spawn(dir, stdin, request.commandLine().argv(), WRAPPER, LEADERSHIP_TIMEOUT);
+    markAttempt(leader, dir);
     log.debug("job {} attempt {} started as process group {} in {}",
-        request.jobId(), request.attempt(), process.pid(), dir);
-    return new LocalJob(process, dir, request.walltime());
+        request.jobId(), request.attempt(), leader.pid(), dir);
+    return new LocalJob(leader, dir, request.walltime());
   }
 
   /**
@@ -113,17 +150,17 @@ public final class LocalRunner implements Runner {
    * A process that already ended and was reaped needs no marker. Without a marker nothing could
    * stop the job once this JVM is gone, so a failed write kills it.
    */
-  private static void markAttempt(Process process, Path dir) throws IOException {
-    var leader = ProcessIdentity.of(process.pid());
-    if (leader.isEmpty()) {
+  private static void markAttempt(JobLeader leader, Path dir) throws IOException {
+    var identity = ProcessIdentity.of(leader.pid());
+    if (identity.isEmpty()) {
       return;
     }
     try {
-      AttemptMarker.write(dir, leader.get());
+      AttemptMarker.write(dir, identity.get());
     } catch (IOException e) {
-      process.destroyForcibly();
-      ProcessGroups.signal(process.pid(), "KILL");
-      throw new IOException("could not write the marker of process group " + process.pid() + "; killed it", e);
+      leader.signal(true);
+      ProcessGroups.signal(leader.pid(), "KILL");
+      throw new IOException("could not write the marker of process group " + leader.pid() + "; killed it", e);
     }
   }
 
@@ -143,7 +180,7 @@ public final class LocalRunner implements Runner {
 
   /** One started process group. */
   private final class LocalJob implements RunningJob {
-    private final Process process;
+    private final JobLeader leader;
     private final long pgid;
     private final Path dir;
     private final Optional<Duration> walltime;
@@ -151,13 +188,13 @@ public final class LocalRunner implements Runner {
     private final AtomicReference<RunOutcome.Ending> stopCause = new AtomicReference<>();
     private final CompletableFuture<RunOutcome> outcome;
 
-    LocalJob(Process process, Path dir, Optional<Duration> walltime) {
-      this.process = process;
-      this.pgid = process.pid();
+    LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime) {
+      this.leader = leader;
+      this.pgid = leader.pid();
       this.dir = dir;
       this.walltime = walltime;
-      CompletableFuture<Process> exit = process.onExit();
-      this.outcome = exit.thenApplyAsync(p -> ended(), blocking);
+      CompletableFuture<Integer> exit = leader.exit();
+      this.outcome = exit.thenApplyAsync(this::ended, blocking);
       // orTimeout's timer is cancelled as soon as the process exits, so a long walltime holds nothing.
       walltime.ifPresent(w -> exit.copy().orTimeout(w.toMillis(), TimeUnit.MILLISECONDS)
           .exceptionallyAsync(e -> {
@@ -196,36 +233,41 @@ public final class LocalRunner implements Runner {
      * reaches every member, also those forked between the two signals.
      */
     private void stopGroup() {
-      if (!killGrace.isZero() && process.isAlive()) {
-        process.destroy();
+      if (!killGrace.isZero() && leader.alive()) {
+        leader.signal(false);
         ProcessGroups.signal(pgid, "TERM");
         try {
-          process.waitFor(killGrace.toMillis(), TimeUnit.MILLISECONDS);
+          leader.exit().get(killGrace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+          // still alive after the grace: killed below
         }
       }
-      process.destroyForcibly();
+      leader.signal(true);
       // Also when the wrapper is gone: members that ignored SIGTERM are still in the group.
       ProcessGroups.signal(pgid, "KILL");
     }
 
     /** Runs once the wrapper exited. Never throws: the handler waits for this to free the slot. */
-    private RunOutcome ended() {
+    private RunOutcome ended(Integer status) {
       Optional<Integer> written = readExitCode(dir);
       // A job leaves nothing behind: background processes it did not wait for die with it. The
       // group id cannot have been reused while any of them lives. A wrapper that wrote exit_code
       // and died of SIGKILL killed its group itself (or was killed with it by stopGroup).
-      if (written.isEmpty() || process.exitValue() != KILLED_BY_SIGKILL) {
+      if (written.isEmpty() || status == null || status != KILLED_BY_SIGKILL) {
         ProcessGroups.signal(pgid, "KILL");
       }
-      Integer code = written.orElse(process.exitValue());
+      Integer code = written.orElse(status);
       RunOutcome.Ending cause = stopCause.get();
       if (cause == RunOutcome.Ending.WALLTIME_EXCEEDED) {
         return new RunOutcome(cause, code, "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");
       }
       if (cause == RunOutcome.Ending.KILLED) {
         return new RunOutcome(cause, code, "killed");
+      }
+      if (code == null) {
+        return new RunOutcome(RunOutcome.Ending.LOST, null, "it ended without an exit code while its launcher was gone");
       }
       return RunOutcome.exited(code);
     }

@@ -109,7 +109,7 @@ final class HandlerHarness implements AutoCloseable {
         .build());
     NodeSettings node = new NodeSettings(Set.of(Roles.HANDLER), Set.of(pool), name, varDir);
     this.settings = new HandlerSettings(workers, varDir.resolve("jobs"), cancelCheckInterval, Duration.ofMillis(300),
-        shutdownGrace, Duration.ofSeconds(8));
+        shutdownGrace, Duration.ofSeconds(8), LocalRunner.ProcessLauncher.PERL);
     this.node = HandlerNode.start(kit.system(), node, settings, store, TOOLS, p -> announcements.ref(), cancels,
         drainsTopic, registry);
   }

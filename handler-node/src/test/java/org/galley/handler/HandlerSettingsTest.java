@@ -21,13 +21,19 @@ class HandlerSettingsTest {
   void theDefaultsAreFourWorkersJobsUnderTheVarDirTwoSecondChecksAndGraceHalfAMinuteToStopAndEightSecondsOfOrphans() {
     HandlerSettings s = read("galley.var-dir = /srv/galley");
     assertEquals(new HandlerSettings(4, Path.of("/srv/galley/jobs"), Duration.ofSeconds(2), Duration.ofSeconds(2),
-        Duration.ofSeconds(30), Duration.ofSeconds(8)), s);
+        Duration.ofSeconds(30), Duration.ofSeconds(8), LocalRunner.ProcessLauncher.PERL), s);
   }
 
   @Test
   void aRelativeJobsDirIsResolvedAgainstTheWorkingDirectory() {
     HandlerSettings s = read("galley.handler.jobs-dir = work/jobs");
     assertEquals(Path.of("work/jobs").toAbsolutePath(), s.jobsDir());
+  }
+
+  @Test
+  void theProcessBuilderLauncherCanBeChosen() {
+    assertEquals(LocalRunner.ProcessLauncher.PROCESS_BUILDER,
+        read("galley.handler.process-launcher = process-builder").processLauncher());
   }
 
   @Test
@@ -42,6 +48,7 @@ class HandlerSettingsTest {
     assertMessageNames("galley.handler.kill-grace", "galley.handler.kill-grace = -1s");
     assertMessageNames("galley.handler.shutdown-grace", "galley.handler.shutdown-grace = -1s");
     assertMessageNames("galley.handler.orphan-timeout", "galley.handler.orphan-timeout = 2s");
+    assertMessageNames("galley.handler.process-launcher", "galley.handler.process-launcher = fork");
   }
 
   @Test

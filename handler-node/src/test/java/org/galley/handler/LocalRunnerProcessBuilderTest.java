@@ -1,0 +1,11 @@
+package org.galley.handler;
+
+import java.time.Duration;
+
+/** Every {@link LocalRunnerTest} with the ProcessBuilder launcher (setsid and the shell wrapper). */
+class LocalRunnerProcessBuilderTest extends LocalRunnerTest {
+  @Override
+  LocalRunner runner(Duration killGrace) {
+    return new LocalRunner(killGrace, BLOCKING, LocalRunner.ProcessLauncher.PROCESS_BUILDER);
+  }
+}
