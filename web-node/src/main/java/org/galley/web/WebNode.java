@@ -11,6 +11,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.galley.core.admin.HandlerDirectory;
+import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
@@ -39,6 +40,13 @@ public final class WebNode {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
       DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
       HandlerDirectory handlers) {
+    return start(system, settings, node, dataSource, jobs, tools, events, adminKey, handlers, Assignment.clusterOnly(node));
+  }
+
+  /** As above, with the assignment methods of {@code galley.jobs.assign-with} ({@link Assignment}). */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
+      DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
+      HandlerDirectory handlers, Assignment assignment) {
     log.info("web node {} starting with {}", node.serverName(), settings);
     var blockingDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     Blocking blocking = new Blocking(blockingDispatcher);
@@ -46,7 +54,8 @@ public final class WebNode {
     Auth auth = new Auth(adminKey, users, blocking);
     Route route = new ApiRoutes(
         settings,
-        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher)),
+        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
+            assignment),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),

@@ -26,6 +26,11 @@ public record ClaimRequest(String handler, AssignMethod method, List<String> poo
     }
   }
 
+  /** The same claim for at most {@code n} jobs. */
+  public ClaimRequest withMax(int n) {
+    return new ClaimRequest(handler, method, pools, unassigned, n, limits);
+  }
+
   /** The claim of the cluster method's dispatchers: one pool, any unassigned job. */
   public static ClaimRequest cluster(String handler, String pool, int max, JobLimits limits) {
     return new ClaimRequest(handler, AssignMethod.CLUSTER, List.of(pool), true, max, limits);

@@ -105,7 +105,9 @@ final class JobSql {
         UPDATE job SET
           state = CASE WHEN state = 'deleting' THEN 'deleted' ELSE 'new' END,
           attempt = CASE WHEN state = 'deleting' THEN attempt ELSE attempt + 1 END,
-          handler = CASE WHEN state = 'deleting' THEN handler END,
+          -- A job preset to this handler stays its own: it claims it again once back, and if it
+          -- never comes back the reaper releases it (RELEASE_PRESET).
+          handler = CASE WHEN state = 'deleting' OR assign_with IN ('db-preassign', 'db-self', 'mem-self') THEN handler END,
           end_time = CASE WHEN state = 'deleting' THEN now() END,
           runner = NULL, external_id = NULL, exit_code = NULL, start_time = NULL,
           info = ?, update_time = now()                                            -- info
@@ -124,6 +126,8 @@ final class JobSql {
           state = CASE WHEN state = 'deleting' THEN 'deleted' WHEN attempt >= ? THEN 'error' ELSE 'new' END,  -- max attempts
           attempt = CASE WHEN state = 'deleting' OR attempt >= ? THEN attempt ELSE attempt + 1 END,          -- max attempts
           handler = CASE WHEN state = 'deleting' OR attempt >= ? THEN handler END,                           -- max attempts
+          -- The process of a db-self/mem-self job is gone: the pool's cluster dispatcher places it.
+          assign_with = CASE WHEN assign_with IN ('db-self', 'mem-self') THEN 'cluster' ELSE assign_with END,
           end_time = CASE WHEN state = 'deleting' OR attempt >= ? THEN now() END,                            -- max attempts
           info = CASE WHEN state = 'deleting' THEN info
                       WHEN attempt >= ? THEN ? || ' after ' || attempt || ' attempt(s)'                      -- max attempts, reason
@@ -148,12 +152,13 @@ final class JobSql {
 
   /**
    * Clears the preset of the new jobs of a handler that left the cluster: db-preassign jobs are then
-   * claimed by any live static handler of their pool. db-self and mem-self jobs are turned into
-   * db-skip-locked ones, which any live handler of the pool claims: their process is gone.
+   * claimed by any live static handler of their pool. db-self and mem-self jobs go to the cluster
+   * method, whose dispatcher runs in every cluster and gives them to any live handler of the pool:
+   * the process that was to run them is gone.
    */
   static final String RELEASE_PRESET = """
       UPDATE job SET handler = NULL, info = ?,                               -- info
-             assign_with = CASE WHEN assign_with IN ('db-self', 'mem-self') THEN 'db-skip-locked' ELSE assign_with END
+             assign_with = CASE WHEN assign_with IN ('db-self', 'mem-self') THEN 'cluster' ELSE assign_with END
       WHERE state = 'new' AND handler = ?                                    -- handler
       RETURNING *
       """;

@@ -148,8 +148,8 @@ class JobClaimsIT {
     released.forEach(j -> assertNull(j.handler()));
     assertEquals(List.of(pre.id()), store.claim(new ClaimRequest("h2", AssignMethod.DB_PREASSIGN, List.of("release"), true, 10,
         JobLimits.NONE)).stream().map(Job::id).toList());
-    // A db-self job's process is gone for good: any handler of the pool claiming from the table takes it.
-    assertEquals(List.of(self.id()), store.claim(new ClaimRequest("h3", AssignMethod.DB_SKIP_LOCKED, List.of("release"), true, 10,
+    // A db-self job's process is gone for good: the pool's cluster dispatcher gives it to a live handler.
+    assertEquals(List.of(self.id()), store.claim(new ClaimRequest("h3", AssignMethod.CLUSTER, List.of("release"), true, 10,
         JobLimits.NONE)).stream().map(Job::id).toList());
   }
 
