@@ -150,12 +150,25 @@ public final class GalleyNode {
       String adminKey = AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
       http = WebNode.start(system, WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
               events, adminKey, new HandlerDirectory(system, drains, Duration.ofSeconds(5)),
-              new Assignment(jobsSettings.assignWith(), node, StaticHandlers.fromConfig(config), new SecureRandom()))
+              new Assignment(jobsSettings.assignWith(), node, StaticHandlers.fromConfig(config), new SecureRandom(),
+                  name -> isUpMember(cluster, name)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       readiness.require("database", () -> NodeChecks.databaseAnswers(system, db.dataSource()));
     }
     PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new GalleyNode(system, node, http);
+  }
+
+  /** Whether a member named {@code serverName} is Up and reachable now. */
+  private static boolean isUpMember(Cluster cluster, String serverName) {
+    var state = cluster.state();
+    String role = org.galley.protocol.Roles.ofServer(serverName);
+    for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+      if (m.status() == org.apache.pekko.cluster.MemberStatus.up() && m.hasRole(role) && !state.getUnreachable().contains(m)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public ActorSystem<Void> system() {

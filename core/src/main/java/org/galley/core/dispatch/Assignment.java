@@ -2,6 +2,7 @@ package org.galley.core.dispatch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.galley.core.settings.AssignMethod;
 import org.galley.core.settings.NodeSettings;
@@ -16,7 +17,9 @@ import org.galley.protocol.Pools;
  *
  * <ul>
  *   <li>{@code cluster}, {@code db-skip-locked}, {@code db-transaction-isolation}: always apply.
- *   <li>{@code db-preassign}: applies when a static handler serves the pool; one is picked at random.
+ *   <li>{@code db-preassign}: applies when a static handler serves the pool; one is picked at random
+ *       among those that are cluster members now, or among all of them if none is (unlike Galaxy,
+ *       whose web workers cannot tell a dead handler from a live one).
  *   <li>{@code db-self}, {@code mem-self}: apply on a node with the handler role serving the pool.
  * </ul>
  */
@@ -35,12 +38,21 @@ public final class Assignment {
   private final NodeSettings node;
   private final StaticHandlers statics;
   private final RandomGenerator random;
+  private final Predicate<String> isMember;
 
+  /** Every static handler counts as a member. */
   public Assignment(List<AssignMethod> methods, NodeSettings node, StaticHandlers statics, RandomGenerator random) {
+    this(methods, node, statics, random, name -> true);
+  }
+
+  /** @param isMember whether a server name is a cluster member now, for db-preassign's pick */
+  public Assignment(List<AssignMethod> methods, NodeSettings node, StaticHandlers statics, RandomGenerator random,
+      Predicate<String> isMember) {
     this.methods = List.copyOf(methods);
     this.node = node;
     this.statics = statics;
     this.random = random;
+    this.isMember = isMember;
   }
 
   /** Only the cluster method, as before methods were configurable. */
@@ -62,7 +74,9 @@ public final class Assignment {
           return new Choice(m, null);
         }
         case DB_PREASSIGN -> {
-          List<String> candidates = statics.ofPool(pool);
+          List<String> all = statics.ofPool(pool);
+          List<String> members = all.stream().filter(isMember).toList();
+          List<String> candidates = members.isEmpty() ? all : members;
           if (!candidates.isEmpty()) {
             return new Choice(m, candidates.get(random.nextInt(candidates.size())));
           }

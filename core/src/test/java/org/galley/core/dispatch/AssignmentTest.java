@@ -53,6 +53,16 @@ class AssignmentTest {
   }
 
   @Test
+  void preassignPrefersStaticHandlersThatAreMembers() {
+    Assignment a = new Assignment(List.of(AssignMethod.DB_PREASSIGN), WEB_ONLY, STATICS, new Random(7), "h3"::equals);
+    for (int i = 0; i < 50; i++) {
+      assertEquals("h3", a.choose("big").handler());
+    }
+    Assignment none = new Assignment(List.of(AssignMethod.DB_PREASSIGN), WEB_ONLY, STATICS, new Random(7), n -> false);
+    assertTrue(Set.of("h2", "h3").contains(none.choose("big").handler()), "none live: any of them, the job waits");
+  }
+
+  @Test
   void noMethodApplyingFailsWithEveryReason() {
     var e = assertThrows(Assignment.NoMethodApplies.class,
         () -> of(WEB_ONLY, AssignMethod.DB_SELF, AssignMethod.DB_PREASSIGN).choose("gpu"));
