@@ -139,6 +139,13 @@ final class Attempts {
       giveBack(jobId, attempt);
       return;
     }
+    if (why == HandlerState.StopReason.OUTPUT_SIZE) {
+      String info = "killed: its working directory outgrew the output size limit (galley.jobs.output-size)";
+      if (!jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, info)) {
+        jobs.markDeleted(jobId, attempt, code);
+      }
+      return;
+    }
     if (outcome.ending() == RunOutcome.Ending.LOST) {
       jobs.requeue(jobId, attempt, Recovery.lostInfo(serverName) + ": " + outcome.info());
       return;

@@ -19,17 +19,17 @@ import org.galley.protocol.Pools;
 /**
  * What a handler needs to know of job assignment: the methods in use ({@code galley.jobs.assign-with};
  * every node of a cluster should share it), the static handlers, the limits its claims respect, the
- * default walltime, and for the db-* methods how often it polls ({@code galley.handler.poll-interval})
+ * default walltime and the output size limit, and for the db-* methods how often it polls ({@code galley.handler.poll-interval})
  * and how much one claim takes ({@code galley.handler.max-grab}).
  *
  * @param hints the topic web nodes publish claim hints on; null: poll only
  */
 public record Claiming(List<AssignMethod> methods, StaticHandlers statics, JobLimits limits, Optional<Duration> walltime,
-    Duration pollInterval, int maxGrab, ActorRef<Topic.Command<JobsClaimable>> hints) {
+    Optional<Long> outputSize, Duration pollInterval, int maxGrab, ActorRef<Topic.Command<JobsClaimable>> hints) {
 
   /** The cluster method only, no limits: the handler never polls the table. */
   public static final Claiming CLUSTER_ONLY = new Claiming(List.of(AssignMethod.CLUSTER), StaticHandlers.NONE,
-      JobLimits.NONE, Optional.empty(), Duration.ofSeconds(1), 100, null);
+      JobLimits.NONE, Optional.empty(), Optional.empty(), Duration.ofSeconds(1), 100, null);
 
   public Claiming {
     methods = List.copyOf(methods);
@@ -44,7 +44,7 @@ public record Claiming(List<AssignMethod> methods, StaticHandlers statics, JobLi
   public static Claiming fromConfig(Config config, JobsSettings jobs, ActorRef<Topic.Command<JobsClaimable>> hints) {
     Config h = config.getConfig("galley.handler");
     return new Claiming(jobs.assignWith(), StaticHandlers.fromConfig(config), JobLimits.fromConfig(config),
-        jobs.walltime(), h.getDuration("poll-interval"), h.getInt("max-grab"), hints);
+        jobs.walltime(), jobs.outputSize(), h.getDuration("poll-interval"), h.getInt("max-grab"), hints);
   }
 
   /**

@@ -64,6 +64,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   /** The table says this job of ours is being cancelled ({@link CancelSweep}). */
   record Deleting(long jobId, int attempt) implements HandlerCommand, NoSerializationVerificationNeeded {}
 
+  /** The working directory of this running attempt holds more than the output size limit ({@link OutputSizeWatch}). */
+  record OutputTooLarge(long jobId, int attempt, long bytes) implements HandlerCommand, NoSerializationVerificationNeeded {}
+
   /** Messages the actor sends itself; they never leave the JVM. */
   private sealed interface Internal extends HandlerCommand, NoSerializationVerificationNeeded {}
 
@@ -126,6 +129,8 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     pools.list();
     pools.announce(state);
     context.spawn(CancelSweep.create(context.getSelf(), attempts, setup.settings().cancelCheckInterval()), "cancel-sweep");
+    setup.outputSize().ifPresent(limit -> context.spawn(OutputSizeWatch.create(context.getSelf(), attempts, limit,
+        setup.settings().cancelCheckInterval()), "output-size-watch"));
     this.tablePoll = setup.tablePoll();
     if (tablePoll.enabled()) {
       if (tablePoll.hints() != null) {
@@ -154,6 +159,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(Retry.class, this::onRetry)
         .onMessage(CancelJob.class, m -> onCancelJob(m.jobId()))
         .onMessage(Deleting.class, this::onDeleting)
+        .onMessage(OutputTooLarge.class, this::onOutputTooLarge)
         .onMessage(ReportCapacity.class, this::onReportCapacity)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(DrainWatch.Status.class, this::onDrainStatus)
@@ -363,6 +369,15 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     // Held in the table but nothing of it here: a start that failed for good, or a claim whose
     // answer is still on its way (its start then loses to this, and the work is killed).
     steps.inBackground("deleting job " + m.jobId(), () -> attempts.endUnstarted(m.jobId(), m.attempt(), StopReason.CANCEL));
+    return this;
+  }
+
+  private Behavior<HandlerCommand> onOutputTooLarge(OutputTooLarge m) {
+    if (state.slot(m.jobId()).filter(s -> s.attempt() == m.attempt()).isPresent()) {
+      getContext().getLog().info("job {} holds {} bytes in its working directory, over the output size limit; killing it",
+          m.jobId(), m.bytes());
+      apply(state.stop(m.jobId(), StopReason.OUTPUT_SIZE));
+    }
     return this;
   }
 

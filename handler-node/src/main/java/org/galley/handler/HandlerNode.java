@@ -148,7 +148,7 @@ public final class HandlerNode {
             claiming.limits(), claiming.walltime()),
         new Recovery(node.serverName(), jobs, tools, directories, settings.killGrace(), blocking, Clock.systemUTC()),
         dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis(),
-        claiming.tablePoll(node));
+        claiming.tablePoll(node), claiming.outputSize());
     ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),
         "galley-handler", Props.empty());
     HandlerNode started = new HandlerNode(system, handler, settings, watchdog, stopTimeout);

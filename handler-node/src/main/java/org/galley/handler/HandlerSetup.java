@@ -21,6 +21,7 @@ import org.galley.protocol.Pools;
  * @param dispatcherFor the dispatcher of a pool, to announce capacity to before it heard from us
  * @param upSinceEpochMillis when this incarnation started
  * @param tablePoll how it claims from the table by itself (db-* methods); {@link TablePoll#NONE} if not
+ * @param outputSize most bytes a running job's working directory may hold; empty for no limit
  */
 record HandlerSetup(
     String serverName,
@@ -34,7 +35,8 @@ record HandlerSetup(
     ActorRef<DrainRegistry.Command> drainRegistry,
     DrainWatch.Timing drainTiming,
     long upSinceEpochMillis,
-    TablePoll tablePoll) {
+    TablePoll tablePoll,
+    java.util.Optional<Long> outputSize) {
 
   HandlerSetup {
     servedPools = Set.copyOf(servedPools);
@@ -46,7 +48,7 @@ record HandlerSetup(
       ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry,
       DrainWatch.Timing drainTiming, long upSinceEpochMillis) {
     this(serverName, servedPools, settings, attempts, recovery, dispatcherFor, cancels, drains, drainRegistry, drainTiming,
-        upSinceEpochMillis, TablePoll.NONE);
+        upSinceEpochMillis, TablePoll.NONE, java.util.Optional.empty());
   }
 
   /** The handler as an administrator sees it; pools sorted, without its own pool of one. */

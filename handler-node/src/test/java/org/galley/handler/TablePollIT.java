@@ -28,7 +28,10 @@ import org.galley.core.settings.NodeSettings;
 import org.galley.core.settings.StaticHandlers;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.JobsClaimable;
+import org.galley.protocol.JobState;
 import org.galley.protocol.Roles;
+import com.typesafe.config.ConfigFactory;
+import org.galley.core.tools.ToolRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +57,17 @@ class TablePollIT extends HandlerFixture {
   /** Starts a handler of {@code pool} that polls for {@code method}; returns its hint topic. */
   ActorRef<Topic.Command<JobsClaimable>> startHandler(String name, String pool, AssignMethod method, Duration pollInterval,
       int workers, StaticHandlers statics) {
+    return startHandler(name, pool, method, pollInterval, workers, statics, Optional.empty(), Optional.empty());
+  }
+
+  /** A tool that writes 200 kB into its directory, then waits. */
+  static final ToolRegistry TOOLS = ToolRegistry.fromConfig(ConfigFactory.parseString("""
+      galley.tools.list += { id = fill, version = "1.0", description = "writes 200 kB, then waits",
+        argv = ["sh", "-c", "head -c 200000 /dev/zero > big; sleep 100"], parameters = [] }
+      """).withFallback(HandlerHarness.CONFIG).resolve());
+
+  ActorRef<Topic.Command<JobsClaimable>> startHandler(String name, String pool, AssignMethod method, Duration pollInterval,
+      int workers, StaticHandlers statics, Optional<Duration> walltime, Optional<Long> outputSize) {
     ActorTestKit kit = ActorTestKit.create(name, HandlerHarness.CONFIG);
     kits.add(kit);
     var cancels = kit.spawn(Topic.create(CancelJob.class, "galley-cancels"));
@@ -66,10 +80,10 @@ class TablePollIT extends HandlerFixture {
         }).build());
     Path dir = varDir.resolve(name);
     NodeSettings node = new NodeSettings(Set.of(Roles.HANDLER), Set.of(pool), name, dir);
-    HandlerSettings settings = new HandlerSettings(workers, dir.resolve("jobs"), Duration.ofSeconds(2), Duration.ofMillis(300),
+    HandlerSettings settings = new HandlerSettings(workers, dir.resolve("jobs"), Duration.ofMillis(300), Duration.ofMillis(300),
         Duration.ofSeconds(5), Duration.ofSeconds(8));
-    Claiming claiming = new Claiming(List.of(method), statics, JobLimits.NONE, Optional.empty(), pollInterval, 100, hints);
-    HandlerNode.start(kit.system(), node, settings, store, HandlerHarness.TOOLS, p -> kit.<org.galley.protocol.DispatchProtocol.DispatcherCommand>createTestProbe().ref(),
+    Claiming claiming = new Claiming(List.of(method), statics, JobLimits.NONE, walltime, outputSize, pollInterval, 100, hints);
+    HandlerNode.start(kit.system(), node, settings, store, TOOLS, p -> kit.<org.galley.protocol.DispatchProtocol.DispatcherCommand>createTestProbe().ref(),
         cancels, drains, registry, claiming);
     return hints;
   }
@@ -115,7 +129,7 @@ class TablePollIT extends HandlerFixture {
     Eventually.within(DEADLINE, () -> assertEquals(0, count("SELECT count(*) FROM job WHERE pool = 'hinted'")));
     Job job = insert(1, "alice", "hinted", AssignMethod.DB_SKIP_LOCKED, null).get(0);
     hints.tell(Topic.publish(new JobsClaimable("hinted")));
-    Eventually.within(Duration.ofSeconds(10), () -> assertEquals(org.galley.protocol.JobState.OK, store.find(job.id()).orElseThrow().state()));
+    Eventually.within(Duration.ofSeconds(10), () -> assertEquals(JobState.OK, store.find(job.id()).orElseThrow().state()));
   }
 
   @Test
@@ -146,6 +160,24 @@ class TablePollIT extends HandlerFixture {
     assertTrue(annaBeforeBen - bensAt <= 40, "anna's jobs started while ben's waited: " + (annaBeforeBen - bensAt)
         + " (" + annaMeanwhile + " by the time ben's ended)");
     assertTrue(count("SELECT count(*) FROM job WHERE owner = 'anna' AND state = 'new'") > 0, "anna's backlog was not done first");
+  }
+
+  @Test
+  void aJobWhoseDirectoryOutgrowsTheOutputSizeLimitIsKilledAndSaysSo() {
+    startHandler("sized", "sized", AssignMethod.DB_SKIP_LOCKED, Duration.ofMillis(200), 2, StaticHandlers.NONE,
+        Optional.empty(), Optional.of(100_000L));
+    long id = store.insert(new NewJob("alice", "fill", "1.0", Map.of(), "sized", AssignMethod.DB_SKIP_LOCKED, null)).id();
+    Eventually.within(Duration.ofSeconds(20), () -> assertEquals(JobState.ERROR, store.find(id).orElseThrow().state()));
+    assertTrue(store.find(id).orElseThrow().info().contains("output size limit"), store.find(id).orElseThrow().info());
+  }
+
+  @Test
+  void theDefaultWalltimeKillsJobsOfToolsWithoutOne() {
+    startHandler("timed", "timed", AssignMethod.DB_SKIP_LOCKED, Duration.ofMillis(200), 2, StaticHandlers.NONE,
+        Optional.of(Duration.ofSeconds(1)), Optional.empty());
+    long id = store.insert(new NewJob("alice", "gate", "1.0", Map.of(), "timed", AssignMethod.DB_SKIP_LOCKED, null)).id();
+    Eventually.within(Duration.ofSeconds(20), () -> assertEquals(JobState.ERROR, store.find(id).orElseThrow().state()));
+    assertTrue(store.find(id).orElseThrow().info().contains("walltime of 1 s exceeded"), store.find(id).orElseThrow().info());
   }
 
   static long count(String sql) {

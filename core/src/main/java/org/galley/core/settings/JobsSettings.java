@@ -11,6 +11,7 @@ import java.util.Optional;
  *
  * @param assignWith assignment methods in the order they are tried for each job
  * @param walltime walltime of jobs whose tool sets none; empty for no limit
+ * @param outputSize most bytes a running job's working directory may hold; empty for no limit
  */
 public record JobsSettings(
     List<AssignMethod> assignWith,
@@ -20,7 +21,8 @@ public record JobsSettings(
     Duration orphanGuard,
     Duration reconcileGrace,
     Duration reconcileInterval,
-    Optional<Duration> walltime) {
+    Optional<Duration> walltime,
+    Optional<Long> outputSize) {
 
   public JobsSettings {
     if (assignWith.isEmpty()) {
@@ -44,9 +46,14 @@ public record JobsSettings(
     if (walltime.isNegative()) {
       throw new IllegalArgumentException("galley.jobs.walltime: a duration >= 0 (0: none), got " + walltime);
     }
+    long outputSize = c.getBytes("output-size");
+    if (outputSize < 0) {
+      throw new IllegalArgumentException("galley.jobs.output-size: a size >= 0 (0: none), got " + outputSize);
+    }
     return new JobsSettings(methods, c.getInt("max-attempts"), c.getDuration("sweep-interval"),
         c.getDuration("requeue-delay"), c.getDuration("orphan-guard"), c.getDuration("reconcile-grace"),
-        c.getDuration("reconcile-interval"), walltime.isZero() ? Optional.empty() : Optional.of(walltime));
+        c.getDuration("reconcile-interval"), walltime.isZero() ? Optional.empty() : Optional.of(walltime),
+        outputSize == 0 ? Optional.empty() : Optional.of(outputSize));
   }
 
   /** Whether handlers claim from the table by themselves for some method (all but cluster). */
