@@ -22,14 +22,19 @@ import org.galley.core.settings.JobLimits;
  * with a plain {@code FOR UPDATE} and retries serialization failures with backoff.
  */
 final class JobClaims {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobClaims.class);
   /** Advisory lock key that serializes claims when limits apply (any constant other code does not use). */
   private static final long LIMITS_LOCK = 0x6a6f626c696dL;
   private static final int UNLIMITED = Integer.MAX_VALUE;
   private static final int MAX_RETRIES = 20;
 
-  /** The match of one claimable job row {@code j}, given the CTE {@code params} as {@code x}. */
-  private static final String CLAIMABLE = " j.state = 'new' AND j.assign_with = x.method"
-      + " AND (j.handler = x.me OR (j.handler IS NULL AND x.unassigned)) ";
+  /**
+   * The match of one claimable job row {@code j}. The parameters are read through scalar subqueries
+   * of the CTE {@code params} (init plans), which the planner can use as index conditions on
+   * {@code job_new_queue}; a join with the CTE would hide them and scan the backlog instead.
+   */
+  private static final String CLAIMABLE = " j.state = 'new' AND j.assign_with = (SELECT method FROM params)"
+      + " AND (j.handler = (SELECT me FROM params) OR (j.handler IS NULL AND (SELECT unassigned FROM params))) ";
 
   static final String CLAIM = """
       WITH RECURSIVE
@@ -38,20 +43,21 @@ final class JobClaims {
       pools AS (SELECT * FROM unnest(?::text[], ?::int[], ?::int[]) AS p (pool, total_cap, user_cap)),  -- pools, their limits
       -- Owners with claimable jobs per pool: a loose index scan over job_new_queue.
       owners AS (
-        SELECT p.pool, (SELECT j.owner FROM job j, params x WHERE """ + CLAIMABLE + """
+        SELECT p.pool, (SELECT j.owner FROM job j WHERE """ + CLAIMABLE + """
                AND j.pool = p.pool ORDER BY j.owner LIMIT 1) AS owner
         FROM pools p
         UNION ALL
-        SELECT o.pool, (SELECT j.owner FROM job j, params x WHERE """ + CLAIMABLE + """
+        SELECT o.pool, (SELECT j.owner FROM job j WHERE """ + CLAIMABLE + """
                AND j.pool = o.pool AND j.owner > o.owner ORDER BY j.owner LIMIT 1)
         FROM owners o WHERE o.owner IS NOT NULL),
       -- The oldest few of each owner, ranked within the owner.
       candidates AS (
-        SELECT c.* FROM owners o CROSS JOIN LATERAL (
-          SELECT j.id, j.owner, j.pool, row_number() OVER (ORDER BY j.id) AS rn FROM job j, params x
+        SELECT c.id, c.owner, c.pool, row_number() OVER (PARTITION BY c.pool, c.owner ORDER BY c.id) AS rn
+        FROM owners o CROSS JOIN LATERAL (
+          SELECT j.id, j.owner, j.pool FROM job j
           WHERE """ + CLAIMABLE + """
             AND j.pool = o.pool AND j.owner = o.owner
-          ORDER BY j.id LIMIT (SELECT n FROM params)) c
+          ORDER BY j.assign_with, j.pool, j.owner, j.id LIMIT (SELECT n FROM params)) c
         WHERE o.owner IS NOT NULL),
       active AS (SELECT owner, pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
                  AND owner IN (SELECT owner FROM candidates) GROUP BY owner, pool),
@@ -69,10 +75,10 @@ final class JobClaims {
         JOIN pools p ON p.pool = w.pool
         WHERE w.rn_pool <= p.total_cap - coalesce((SELECT a.n FROM pool_active a WHERE a.pool = w.pool), 0)),
       chosen AS (SELECT id FROM within_pool ORDER BY rn, id LIMIT (SELECT n FROM params)),
-      locked AS (SELECT j.id FROM job j WHERE j.id IN (SELECT id FROM chosen) AND j.state = 'new' FOR UPDATE %s),
+      locked AS (SELECT j.id FROM job j WHERE j.id = ANY (ARRAY(SELECT id FROM chosen)) AND j.state = 'new' FOR UPDATE %s),
       changed AS (
         UPDATE job SET state = 'queued', handler = (SELECT me FROM params), info = NULL, update_time = now()
-        WHERE id IN (SELECT id FROM locked) AND state = 'new'
+        WHERE id = ANY (ARRAY(SELECT id FROM locked)) AND state = 'new'
         RETURNING *),
       history AS (""" + JobSql.RECORD_HISTORY + """
       )
@@ -92,8 +98,14 @@ final class JobClaims {
       try {
         return claimOnce(sql, r, serializable);
       } catch (SQLException e) {
-        if (!serializable || !isSerializationFailure(e) || attempt >= MAX_RETRIES) {
+        if (!serializable || !isSerializationFailure(e)) {
           throw new StoreException(e);
+        }
+        if (attempt >= MAX_RETRIES) {
+          // As Galaxy does: another handler keeps winning these jobs; this claim takes none, and
+          // the handler's next poll tries again.
+          log.debug("claim of {} lost {} serialization conflicts in a row; taking nothing", r.handler(), attempt);
+          return List.of();
         }
         backoff(attempt);
       }
@@ -165,11 +177,11 @@ final class JobClaims {
     return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
   }
 
-  /** 2, 4, 8 … ms up to 100 ms, with jitter, so retrying claimers do not collide again in step. */
+  /** Up to 2, 4, 8 … ms, at most 100 ms, fully jittered, so retrying claimers do not collide again in step. */
   private static void backoff(int attempt) {
     long ms = Math.min(100, 1L << Math.min(attempt, 7));
     try {
-      Thread.sleep(ms / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ms + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException(new SQLException("interrupted while retrying a claim", e));
