@@ -2,12 +2,15 @@ package org.galley.handler;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.core.job.ClaimRequest;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
 import org.galley.core.job.StoreException;
+import org.galley.core.settings.JobLimits;
 import org.galley.core.tools.CommandLine;
 import org.galley.core.tools.InvalidInputException;
 import org.galley.core.tools.Tool;
@@ -30,8 +33,21 @@ final class Attempts {
   private final ToolRegistry tools;
   private final Map<String, Runner> runners;
   private final JobDirectories directories;
+  private final JobLimits limits;
+  private final Optional<Duration> defaultWalltime;
 
   Attempts(String serverName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners, JobDirectories directories) {
+    this(serverName, jobs, tools, runners, directories, JobLimits.NONE, Optional.empty());
+  }
+
+  /**
+   * @param limits concurrency limits every claim respects
+   * @param defaultWalltime walltime of jobs whose tool sets none ({@code galley.jobs.walltime})
+   */
+  Attempts(String serverName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners, JobDirectories directories,
+      JobLimits limits, Optional<Duration> defaultWalltime) {
+    this.limits = limits;
+    this.defaultWalltime = defaultWalltime;
     this.serverName = serverName;
     this.jobs = jobs;
     this.tools = tools;
@@ -51,9 +67,14 @@ final class Attempts {
   /** Nothing runs, and the job table already says why (or the job is someone else's now). */
   record NotStarted(String why) implements Start {}
 
-  /** Claims up to {@code max} new jobs of {@code pool} for this handler, oldest first. */
+  /** Claims up to {@code max} new cluster-method jobs of {@code pool} for this handler, within the limits. */
   List<Job> claim(String pool, int max) {
-    return jobs.claimNew(pool, serverName, max);
+    return jobs.claim(ClaimRequest.cluster(serverName, pool, max, limits));
+  }
+
+  /** Claims up to {@code n} new jobs from the table for the methods without a dispatcher. */
+  List<Job> claimFromTable(TablePoll poll, int n) {
+    return poll.claim(jobs, n);
   }
 
   /** Starts a claimed ({@code queued}) attempt and marks it running. */
@@ -72,7 +93,8 @@ final class Attempts {
     try {
       Path dir = directories.prepare(job.id(), job.attempt());
       CommandLine command = ToolRegistry.render(tool.get(), job.inputs(), dir);
-      work = runner.start(new RunRequest(job.id(), job.attempt(), dir, command, tool.get().walltime()));
+      Optional<Duration> walltime = tool.get().walltime().or(() -> defaultWalltime);
+      work = runner.start(new RunRequest(job.id(), job.attempt(), dir, command, walltime));
     } catch (InvalidInputException e) {
       // The tool changed since the job was submitted; running it with other inputs would be worse.
       return notStarted(job, "inputs no longer accepted by tool " + job.toolId() + ": " + e.getMessage());
@@ -115,6 +137,13 @@ final class Attempts {
     }
     if (why == HandlerState.StopReason.SHUTDOWN && outcome.ending() == RunOutcome.Ending.KILLED) {
       giveBack(jobId, attempt);
+      return;
+    }
+    if (why == HandlerState.StopReason.OUTPUT_SIZE) {
+      String info = "killed: its working directory outgrew the output size limit (galley.jobs.output-size)";
+      if (!jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, info)) {
+        jobs.markDeleted(jobId, attempt, code);
+      }
       return;
     }
     if (outcome.ending() == RunOutcome.Ending.LOST) {

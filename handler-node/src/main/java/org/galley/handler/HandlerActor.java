@@ -24,6 +24,7 @@ import org.galley.handler.HandlerState.StopReason;
 import org.galley.handler.HandlerSteps.Claimed;
 import org.galley.handler.HandlerSteps.EndRecorded;
 import org.galley.handler.HandlerSteps.EndsRecorded;
+import org.galley.handler.HandlerSteps.Polled;
 import org.galley.handler.HandlerSteps.StartDone;
 import org.galley.handler.HandlerSteps.WorkEnded;
 import org.galley.protocol.DispatchProtocol.ApplyDrain;
@@ -33,6 +34,7 @@ import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.Describe;
 import org.galley.protocol.DispatchProtocol.DrainApplied;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
+import org.galley.protocol.DispatchProtocol.JobsClaimable;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
 
 /**
@@ -62,12 +64,17 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   /** The table says this job of ours is being cancelled ({@link CancelSweep}). */
   record Deleting(long jobId, int attempt) implements HandlerCommand, NoSerializationVerificationNeeded {}
 
+  /** The working directory of this running attempt holds more than the output size limit ({@link OutputSizeWatch}). */
+  record OutputTooLarge(long jobId, int attempt, long bytes) implements HandlerCommand, NoSerializationVerificationNeeded {}
+
   /** Messages the actor sends itself; they never leave the JVM. */
   private sealed interface Internal extends HandlerCommand, NoSerializationVerificationNeeded {}
 
   /** A step that failed for a database error, to be tried again after the retry delay. */
   private record Retry(Runnable again) implements Internal {}
   private enum GraceOver implements Internal { INSTANCE }
+  /** Time to look in the table for new jobs ({@link TablePoll}), in case a hint was lost. */
+  private enum PollTick implements Internal { INSTANCE }
 
   /** The handler actor: recovers first ({@link HandlerStartup}), then runs jobs. */
   static Behavior<HandlerCommand> create(HandlerSetup setup) {
@@ -92,7 +99,13 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private final List<ApplyDrain> drainWaiters = new ArrayList<>();
   private final EndBatch ends = new EndBatch();
+  private final TablePoll tablePoll;
   private HandlerState state;
+  /** A claim from the table is under way; another is asked for ({@code pollAgain}) if a hint came meanwhile. */
+  private boolean polling;
+  private boolean pollAgain;
+  /** The last claim from the table took all it asked for: more may wait, so a freed slot claims at once. */
+  private boolean backlog;
 
   private HandlerActor(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
       HandlerSetup setup, List<Recovery.Adopted> adopted, boolean drained) {
@@ -116,6 +129,16 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     pools.list();
     pools.announce(state);
     context.spawn(CancelSweep.create(context.getSelf(), attempts, setup.settings().cancelCheckInterval()), "cancel-sweep");
+    setup.outputSize().ifPresent(limit -> context.spawn(OutputSizeWatch.create(context.getSelf(), attempts, limit,
+        setup.settings().cancelCheckInterval()), "output-size-watch"));
+    this.tablePoll = setup.tablePoll();
+    if (tablePoll.enabled()) {
+      if (tablePoll.hints() != null) {
+        tablePoll.hints().tell(Topic.subscribe(context.getSelf().narrow()));
+      }
+      timers.startTimerWithFixedDelay(PollTick.INSTANCE, tablePoll.interval());
+      poll();
+    }
   }
 
   @Override
@@ -123,6 +146,12 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     return newReceiveBuilder()
         .onMessage(Claim.class, this::onClaim)
         .onMessage(Claimed.class, this::onClaimed)
+        .onMessage(JobsClaimable.class, this::onJobsClaimable)
+        .onMessageEquals(PollTick.INSTANCE, () -> {
+          poll();
+          return this;
+        })
+        .onMessage(Polled.class, this::onPolled)
         .onMessage(StartDone.class, this::onStartDone)
         .onMessage(WorkEnded.class, this::onWorkEnded)
         .onMessage(EndRecorded.class, this::onEndRecorded)
@@ -130,6 +159,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(Retry.class, this::onRetry)
         .onMessage(CancelJob.class, m -> onCancelJob(m.jobId()))
         .onMessage(Deleting.class, this::onDeleting)
+        .onMessage(OutputTooLarge.class, this::onOutputTooLarge)
         .onMessage(ReportCapacity.class, this::onReportCapacity)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(DrainWatch.Status.class, this::onDrainStatus)
@@ -175,6 +205,11 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       // "no free slots" while it was held, and would otherwise wait for the next job to end.
       pools.report(state);
     }
+    startClaimed(jobs);
+    return this;
+  }
+
+  private void startClaimed(List<Job> jobs) {
     for (Job job : jobs) {
       if (state.stopping()) {
         steps.record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
@@ -183,6 +218,52 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       }
     }
     checkStopped();
+  }
+
+  private Behavior<HandlerCommand> onJobsClaimable(JobsClaimable m) {
+    if (setup.servedPools().contains(m.pool())) {
+      poll();
+    }
+    return this;
+  }
+
+  /** Claims from the table, if this handler polls, has free workers and no claim is under way. */
+  private void poll() {
+    if (!tablePoll.enabled()) {
+      return;
+    }
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    int n = state.claimable(tablePoll.maxGrab());
+    if (n == 0) {
+      return;
+    }
+    state = state.reserve(n);
+    polling = true;
+    pollAgain = false;
+    steps.poll(tablePoll, n);
+  }
+
+  private Behavior<HandlerCommand> onPolled(Polled m) {
+    polling = false;
+    List<Job> jobs = m.failure() == null ? m.jobs() : List.of();
+    if (m.failure() != null) {
+      getContext().getLog().warn("claiming new jobs from the table failed: {}", m.failure().toString());
+    }
+    Map<Long, Integer> ids = new LinkedHashMap<>();
+    jobs.forEach(j -> ids.put(j.id(), j.attempt()));
+    state = state.claimed(m.requested(), ids);
+    answerDrainWaiters();
+    backlog = m.failure() == null && jobs.size() == m.requested();
+    if (jobs.size() < m.requested()) {
+      pools.report(state); // the unused reservation is free again for the dispatchers
+    }
+    startClaimed(jobs);
+    if (pollAgain || backlog) {
+      poll();
+    }
     return this;
   }
 
@@ -249,6 +330,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       m.ends().forEach(e -> state = state.freed(e.jobId()));
       pools.report(state);
       checkStopped();
+      if (backlog) {
+        poll();
+      }
     }
     recordEnds();
     return this;
@@ -288,6 +372,15 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     return this;
   }
 
+  private Behavior<HandlerCommand> onOutputTooLarge(OutputTooLarge m) {
+    if (state.slot(m.jobId()).filter(s -> s.attempt() == m.attempt()).isPresent()) {
+      getContext().getLog().info("job {} holds {} bytes in its working directory, over the output size limit; killing it",
+          m.jobId(), m.bytes());
+      apply(state.stop(m.jobId(), StopReason.OUTPUT_SIZE));
+    }
+    return this;
+  }
+
   private Behavior<HandlerCommand> onReportCapacity(ReportCapacity m) {
     pools.heardFrom(m.replyTo());
     m.replyTo().tell(pools.capacity(state));
@@ -321,6 +414,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
           m.drained() ? "drained: takes no new work" : "undrained: takes work again", state.slots().size());
       state = state.drained(m.drained());
       pools.announce(state);
+      poll();
     }
     return this;
   }
@@ -366,6 +460,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     state = state.freed(jobId);
     pools.report(state);
     checkStopped();
+    if (backlog) {
+      poll();
+    }
   }
 
   private void checkStopped() {

@@ -76,6 +76,15 @@ public final class HandlerNode {
     return start(prepare(settings), system, node, jobs, tools, dispatcherFor, cancels, drains, drainRegistry);
   }
 
+  /** As above, for the assignment methods, limits and walltime of {@code claiming}. */
+  public static HandlerNode start(ActorSystem<?> system, NodeSettings node, HandlerSettings settings, JobStore jobs,
+      ToolRegistry tools, Function<String, RecipientRef<DispatchProtocol.DispatcherCommand>> dispatcherFor,
+      ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels,
+      ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry,
+      Claiming claiming) {
+    return start(prepare(settings), system, node, jobs, tools, dispatcherFor, cancels, drains, drainRegistry, claiming);
+  }
+
   /**
    * The first step of a handler process, before its database and actor system start: takes the
    * jobs directory and starts the heartbeat and the orphan watchdog. A restarted handler thus
@@ -114,8 +123,17 @@ public final class HandlerNode {
       ToolRegistry tools, Function<String, RecipientRef<DispatchProtocol.DispatcherCommand>> dispatcherFor,
       ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels,
       ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry) {
+    return start(prepared, system, node, jobs, tools, dispatcherFor, cancels, drains, drainRegistry, Claiming.CLUSTER_ONLY);
+  }
+
+  /** As above, for the assignment methods, limits and walltime of {@code claiming}. */
+  public static HandlerNode start(Prepared prepared, ActorSystem<?> system, NodeSettings node, JobStore jobs,
+      ToolRegistry tools, Function<String, RecipientRef<DispatchProtocol.DispatcherCommand>> dispatcherFor,
+      ActorRef<Topic.Command<DispatchProtocol.CancelJob>> cancels,
+      ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry,
+      Claiming claiming) {
     HandlerSettings settings = prepared.settings;
-    log.info("handler {} serving pools {} with {}", node.serverName(), node.servedPools(), settings);
+    log.info("handler {} serving pools {} with {}; {}", node.serverName(), node.servedPools(), settings, claiming);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration stopTimeout = Duration.ofNanos(shutdown.timeout(STOP_PHASE).toNanos());
     settings.requireStopFits(STOP_PHASE, stopTimeout);
@@ -127,9 +145,11 @@ public final class HandlerNode {
     Runner noop = new NoopRunner();
     JobDirectories directories = new JobDirectories(settings.jobsDir());
     HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings,
-        new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local, noop.name(), noop), directories),
+        new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local, noop.name(), noop), directories,
+            claiming.limits(), claiming.walltime()),
         new Recovery(node.serverName(), jobs, tools, directories, settings.killGrace(), blocking, Clock.systemUTC()),
-        dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis());
+        dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis(),
+        claiming.tablePoll(node), claiming.outputSize());
     ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),
         "galley-handler", Props.empty());
     HandlerNode started = new HandlerNode(system, handler, settings, watchdog, stopTimeout);

@@ -20,6 +20,8 @@ import org.galley.protocol.Pools;
  * @param servedPools the configured pools and the handler's own pool of one
  * @param dispatcherFor the dispatcher of a pool, to announce capacity to before it heard from us
  * @param upSinceEpochMillis when this incarnation started
+ * @param tablePoll how it claims from the table by itself (db-* methods); {@link TablePoll#NONE} if not
+ * @param outputSize most bytes a running job's working directory may hold; empty for no limit
  */
 record HandlerSetup(
     String serverName,
@@ -32,10 +34,21 @@ record HandlerSetup(
     ActorRef<Topic.Command<DrainRegistry.Drains>> drains,
     ActorRef<DrainRegistry.Command> drainRegistry,
     DrainWatch.Timing drainTiming,
-    long upSinceEpochMillis) {
+    long upSinceEpochMillis,
+    TablePoll tablePoll,
+    java.util.Optional<Long> outputSize) {
 
   HandlerSetup {
     servedPools = Set.copyOf(servedPools);
+  }
+
+  /** A handler of the cluster method only, which never claims from the table by itself. */
+  HandlerSetup(String serverName, Set<String> servedPools, HandlerSettings settings, Attempts attempts, Recovery recovery,
+      Function<String, RecipientRef<DispatcherCommand>> dispatcherFor, ActorRef<Topic.Command<CancelJob>> cancels,
+      ActorRef<Topic.Command<DrainRegistry.Drains>> drains, ActorRef<DrainRegistry.Command> drainRegistry,
+      DrainWatch.Timing drainTiming, long upSinceEpochMillis) {
+    this(serverName, servedPools, settings, attempts, recovery, dispatcherFor, cancels, drains, drainRegistry, drainTiming,
+        upSinceEpochMillis, TablePoll.NONE, java.util.Optional.empty());
   }
 
   /** The handler as an administrator sees it; pools sorted, without its own pool of one. */

@@ -48,7 +48,9 @@ public record HandlerState(
     /** The job was cancelled: it ends {@code deleted}. */
     CANCEL,
     /** The handler stops: the attempt is given back ({@code new}, next attempt). */
-    SHUTDOWN
+    SHUTDOWN,
+    /** Its working directory outgrew {@code galley.jobs.output-size}: it ends in error saying so. */
+    OUTPUT_SIZE
   }
 
   /** One taken slot. {@code work} is null until the attempt has started. */

@@ -25,6 +25,9 @@ final class HandlerSteps {
 
   record Claimed(Claim claim, int requested, List<Job> jobs, Throwable failure) implements Done {}
 
+  /** A claim from the table ({@link TablePoll}) of up to {@code requested} jobs came back. */
+  record Polled(int requested, List<Job> jobs, Throwable failure) implements Done {}
+
   record StartDone(Job job, Attempts.Start result, Throwable failure) implements Done {}
 
   record WorkEnded(long jobId, RunOutcome outcome) implements Done {}
@@ -49,6 +52,12 @@ final class HandlerSteps {
   void claim(Claim claim, int n) {
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.claim(claim.pool(), n), blocking),
         (jobs, failure) -> new Claimed(claim, n, jobs, failure));
+  }
+
+  /** Claims up to {@code n} new jobs from the table, as {@code poll} says. */
+  void poll(TablePoll poll, int n) {
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.claimFromTable(poll, n), blocking),
+        (jobs, failure) -> new Polled(n, jobs, failure));
   }
 
   void start(Job job) {

@@ -46,12 +46,18 @@ public final class TestCluster implements AutoCloseable {
     return new TestCluster(dir, db, NodeProcess.freePort());
   }
 
-  /** Starts a web node; the first one is the cluster's seed. Returns its API client once it answers. */
-  public ApiClient startWeb(String name) throws Exception {
+  /**
+   * Starts a web node; the first one is the cluster's seed. Returns its API client once it answers.
+   * {@code extra}: further properties, as name, value, name, value ...
+   */
+  public ApiClient startWeb(String name, String... extra) throws Exception {
     int http = NodeProcess.freePort();
     Map<String, String> props = common(name, nodes.isEmpty() ? seedPort : NodeProcess.freePort());
     props.put("galley.roles", "web");
     props.put("galley.http.port", Integer.toString(http));
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      props.put(extra[i], extra[i + 1]);
+    }
     NodeProcess node = NodeProcess.start(name, dir.resolve("logs"), props);
     nodes.put(name, node);
     httpPorts.put(name, http);

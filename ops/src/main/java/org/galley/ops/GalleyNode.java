@@ -3,6 +3,7 @@ package org.galley.ops;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,16 +24,20 @@ import org.galley.core.cluster.Readiness;
 import org.galley.core.cluster.ClusterSettings;
 import org.galley.core.db.Database;
 import org.galley.core.db.DatabaseSettings;
+import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.ClusterJobEvents;
 import org.galley.core.dispatch.HandlerReaper;
 import org.galley.core.dispatch.PoolDispatcher;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.JobsSettings;
 import org.galley.core.settings.NodeSettings;
+import org.galley.core.settings.StaticHandlers;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.Claiming;
 import org.galley.handler.HandlerNode;
 import org.galley.handler.HandlerSettings;
 import org.galley.protocol.DispatchProtocol.CancelJob;
+import org.galley.protocol.DispatchProtocol.JobsClaimable;
 import org.galley.web.AdminKey;
 import org.galley.web.WebNode;
 import org.galley.web.WebSettings;
@@ -128,24 +133,42 @@ public final class GalleyNode {
     PoolDispatcher.initSharding(system, jobs, jobsSettings.sweepInterval());
     HandlerReaper.init(system, jobs, jobsSettings);
     ActorRef<Topic.Command<CancelJob>> cancels = ClusterJobEvents.spawnCancelTopic(system);
+    ActorRef<Topic.Command<JobsClaimable>> hints = ClusterJobEvents.spawnHintTopic(system);
+    ClusterJobEvents events = new ClusterJobEvents(system, cancels, hints);
     ActorRef<Topic.Command<DrainRegistry.Drains>> drainsTopic = DrainRegistry.spawnTopic(system);
     ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, drainsTopic);
     Readiness readiness = Readiness.get(system);
     if (node.isHandler()) {
-      HandlerNode.start(handler, system, node, jobs, tools,
-          pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains);
+      HandlerNode started = HandlerNode.start(handler, system, node, jobs, tools,
+          pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains,
+          Claiming.fromConfig(config, jobsSettings, hints));
+      events.localHandler(started.handler());
       readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
     ServerBinding http = null;
     if (node.isWeb()) {
       String adminKey = AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
       http = WebNode.start(system, WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
-              new ClusterJobEvents(system, cancels), adminKey, new HandlerDirectory(system, drains, Duration.ofSeconds(5)))
+              events, adminKey, new HandlerDirectory(system, drains, Duration.ofSeconds(5)),
+              new Assignment(jobsSettings.assignWith(), node, StaticHandlers.fromConfig(config), new SecureRandom(),
+                  name -> isUpMember(cluster, name)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       readiness.require("database", () -> NodeChecks.databaseAnswers(system, db.dataSource()));
     }
     PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new GalleyNode(system, node, http);
+  }
+
+  /** Whether a member named {@code serverName} is Up and reachable now. */
+  private static boolean isUpMember(Cluster cluster, String serverName) {
+    var state = cluster.state();
+    String role = org.galley.protocol.Roles.ofServer(serverName);
+    for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+      if (m.status() == org.apache.pekko.cluster.MemberStatus.up() && m.hasRole(role) && !state.getUnreachable().contains(m)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public ActorSystem<Void> system() {

@@ -56,6 +56,13 @@ public final class DispatchProtocol {
   public record CancelJob(long jobId) implements HandlerCommand {}
 
   /**
+   * Hint, published on the cluster topic {@code job-hints} by the web node that inserted them: new
+   * jobs of {@code pool} wait for handlers that claim from the table themselves (the db-* methods).
+   * A lost hint delays them by at most {@code galley.handler.poll-interval}.
+   */
+  public record JobsClaimable(String pool) implements HandlerCommand {}
+
+  /**
    * Drain or undrain this handler now, and answer with {@link DrainApplied} once no claim of its
    * is in flight: from then on it takes no new job. The drain registry stays the record; this only
    * makes the change take effect before the API answers.

@@ -35,6 +35,7 @@ class SerializationRoundTripTest {
         new DispatchProtocol.Claim("default", 4, 7L, dispatcher),
         new DispatchProtocol.ReportCapacity(dispatcher),
         new DispatchProtocol.CancelJob(42L),
+        new DispatchProtocol.JobsClaimable("default"),
         new DispatchProtocol.ApplyDrain(true, kit.<DispatchProtocol.DrainApplied>createTestProbe().ref()),
         new DispatchProtocol.DrainApplied("handler0", true),
         new DispatchProtocol.Describe(kit.<DispatchProtocol.HandlerDescription>createTestProbe().ref()),

@@ -26,7 +26,9 @@ public enum ErrorCode {
   INTERNAL(StatusCodes.INTERNAL_SERVER_ERROR, 1),
   DATABASE_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 1),
   TIMED_OUT(StatusCodes.SERVICE_UNAVAILABLE, 2),
-  CLUSTER_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 3);
+  CLUSTER_UNAVAILABLE(StatusCodes.SERVICE_UNAVAILABLE, 3),
+  /** No method of galley.jobs.assign-with applies to the job: a configuration problem, not the client's. */
+  NO_ASSIGNMENT(StatusCodes.SERVICE_UNAVAILABLE, 4);
 
   private final StatusCode status;
   private final int code;

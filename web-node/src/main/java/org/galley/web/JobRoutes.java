@@ -15,11 +15,13 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
 import org.galley.core.job.NewJob;
+import org.galley.core.settings.AssignMethod;
 import org.galley.core.tools.InvalidInputException;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
@@ -44,11 +46,13 @@ final class JobRoutes extends AllDirectives {
   private final ToolRegistry tools;
   private final JobEvents events;
   private final JobIntake intake;
+  private final Assignment assignment;
   private final IdempotencyStore idempotency;
 
   JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events,
-      JobIntake intake, IdempotencyStore idempotency) {
+      JobIntake intake, Assignment assignment, IdempotencyStore idempotency) {
     this.intake = intake;
+    this.assignment = assignment;
     this.idempotency = idempotency;
     this.settings = settings;
     this.auth = auth;
@@ -90,7 +94,7 @@ final class JobRoutes extends AllDirectives {
           return optionalHeaderValueByName(IdempotencyKey.HEADER, key -> key.isPresent()
               ? submitOnce(caller, IdempotencyKey.check(key.get()), body, parsed.list(), jobs)
               : onSuccess(intake.submit(jobs), inserted -> {
-                notifySubmitted(inserted);
+                notifySubmitted(jobs, inserted);
                 return complete(Json.response(StatusCodes.CREATED, parsed.list()
                     ? JobJson.renderAll(inserted, caller)
                     : JobJson.render(inserted.get(0), caller)));
@@ -113,7 +117,7 @@ final class JobRoutes extends AllDirectives {
       }
     }), outcome -> {
       if (!outcome.replayed()) {
-        notifySubmitted(outcome.jobs());
+        notifySubmitted(jobs, outcome.jobs());
       }
       HttpResponse response = Json.response(StatusCodes.CREATED, outcome.list()
           ? JobJson.renderAll(outcome.jobs(), caller)
@@ -134,7 +138,14 @@ final class JobRoutes extends AllDirectives {
     } catch (ApiException e) {
       throw at.isEmpty() ? e : new ApiException(e.code(), at + e.getMessage());
     }
-    return new NewJob(caller.name(), tool.id(), tool.version(), inputs, tool.targetPool());
+    String pool = tool.targetPool();
+    Assignment.Choice choice;
+    try {
+      choice = assignment.choose(pool);
+    } catch (Assignment.NoMethodApplies e) {
+      throw new ApiException(ErrorCode.NO_ASSIGNMENT, at + "tool " + tool.id() + ": " + e.getMessage());
+    }
+    return new NewJob(caller.name(), tool.id(), tool.version(), inputs, pool, choice.method(), choice.handler());
   }
 
   private static Map<String, Object> validate(Tool tool, Map<String, Object> raw) {
@@ -154,14 +165,29 @@ final class JobRoutes extends AllDirectives {
    * The job is committed: the 201 must not depend on the hint. If the cluster is not told, the
    * pool dispatcher's sweep still finds the job.
    */
-  private void notifySubmitted(List<Job> inserted) {
+  private void notifySubmitted(List<NewJob> submitted, List<Job> inserted) {
     Map<String, Integer> perPool = new LinkedHashMap<>();
-    inserted.forEach(j -> perPool.merge(j.pool(), 1, Integer::sum));
+    Map<Map.Entry<String, AssignMethod>, Boolean> claimable = new LinkedHashMap<>();
+    for (NewJob j : submitted) {
+      if (j.assignWith() == AssignMethod.CLUSTER) {
+        perPool.merge(j.pool(), 1, Integer::sum);
+      } else {
+        claimable.put(Map.entry(j.pool(), j.assignWith()), true);
+      }
+    }
     perPool.forEach((pool, count) -> {
       try {
         events.submitted(pool, count);
       } catch (RuntimeException e) {
         log.warn("{} job(s) committed but pool {} was not told; its sweep will find them", count, pool, e);
+      }
+    });
+    claimable.keySet().forEach(k -> {
+      try {
+        events.claimable(k.getKey(), k.getValue());
+      } catch (RuntimeException e) {
+        log.warn("new {} job(s) of pool {} committed but handlers were not told; their poll finds them",
+            k.getValue().configName(), k.getKey(), e);
       }
     });
   }

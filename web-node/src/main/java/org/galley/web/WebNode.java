@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.galley.core.admin.HandlerDirectory;
+import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
@@ -43,6 +44,13 @@ public final class WebNode {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
       DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
       HandlerDirectory handlers) {
+    return start(system, settings, node, dataSource, jobs, tools, events, adminKey, handlers, Assignment.clusterOnly(node));
+  }
+
+  /** As above, with the assignment methods of {@code galley.jobs.assign-with} ({@link Assignment}). */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
+      DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
+      HandlerDirectory handlers, Assignment assignment) {
     log.info("web node {} starting with {}", node.serverName(), settings);
     var blockingDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     Blocking blocking = new Blocking(blockingDispatcher);
@@ -51,7 +59,7 @@ public final class WebNode {
     Route route = new ApiRoutes(
         settings,
         new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
-            new IdempotencyStore(dataSource, settings.idempotencyKeep())),
+            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep())),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),

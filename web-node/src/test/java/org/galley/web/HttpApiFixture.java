@@ -139,6 +139,12 @@ final class HttpApiFixture {
 
     final List<Submitted> submitted = new CopyOnWriteArrayList<>();
     final List<CancelRequested> cancelRequested = new CopyOnWriteArrayList<>();
+    final List<String> claimable = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void claimable(String pool, org.galley.core.settings.AssignMethod method) {
+      claimable.add(pool + " " + method.configName());
+    }
 
     @Override
     public void submitted(String pool, int count) {

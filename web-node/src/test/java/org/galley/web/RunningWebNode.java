@@ -61,15 +61,25 @@ abstract class RunningWebNode {
   HttpApiFixture api;
   Path varDir;
 
+  /** Configuration a test class adds (tools, assignment methods); none by default. */
+  String extraConfig() {
+    return "";
+  }
+
+  /** How this web node assigns jobs; the cluster method by default. */
+  org.galley.core.dispatch.Assignment assignment(NodeSettings node) {
+    return org.galley.core.dispatch.Assignment.clusterOnly(node);
+  }
+
   @BeforeAll
   void startWebNode() throws Exception {
     db = TestDatabase.fresh();
     // The journal is the test database's own (its V2 migration made the tables), as in a real node.
-    config = ConfigFactory.parseString("""
+    config = ConfigFactory.parseString(extraConfig()).withFallback(ConfigFactory.parseString("""
         pekko.actor.provider = local
         galley.http.port = 0
         galley.roles = web
-        """)
+        """))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.url", ConfigValueFactory.fromAnyRef(db.url()))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.user", ConfigValueFactory.fromAnyRef(db.user()))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.password",
@@ -89,7 +99,7 @@ abstract class RunningWebNode {
     varDir = Files.createTempDirectory(Path.of("target"), "web-var-").toAbsolutePath();
     NodeSettings node = new NodeSettings(Set.of("web"), Set.of("default"), "web-test", varDir);
     binding = WebNode.start(testKit.system(), WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
-        events, ADMIN_KEY, handlers).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        events, ADMIN_KEY, handlers, assignment(node)).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     api = new HttpApiFixture("http://127.0.0.1:" + binding.localAddress().getPort(), db.dataSource());
   }
 

@@ -145,7 +145,12 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
     }
     String reason = "handler " + msg.serverName() + " left the cluster";
     getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(() -> jobs.requeueAllHeldBy(msg.serverName(), settings.maxAttempts(), reason), blocking),
+        CompletableFuture.supplyAsync(() -> {
+          List<Job> changed = new java.util.ArrayList<>(jobs.requeueAllHeldBy(msg.serverName(), settings.maxAttempts(), reason));
+          // New jobs preset to it (db-preassign, db-self, mem-self) go to live handlers instead.
+          changed.addAll(jobs.releasePreset(msg.serverName(), reason + "; reassigned"));
+          return changed;
+        }, blocking),
         (done, failure) -> new Reaped(msg.serverName(), done == null ? List.of() : done, failure));
     return this;
   }
@@ -158,7 +163,7 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
     if (msg.jobs().isEmpty()) {
       return this;
     }
-    Map<String, Long> newPerPool = msg.jobs().stream().filter(j -> j.state() == JobState.NEW)
+    Map<String, Long> newPerPool = msg.jobs().stream().filter(j -> j.state() == JobState.NEW && j.handler() == null)
         .collect(Collectors.groupingBy(Job::pool, Collectors.counting()));
     long failed = msg.jobs().stream().filter(j -> j.state() == JobState.ERROR).count();
     getContext().getLog().info("requeued {} job(s) of handler {}; {} used their last attempt",

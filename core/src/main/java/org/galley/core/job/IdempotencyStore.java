@@ -92,7 +92,7 @@ public final class IdempotencyStore {
       List<NewJob> jobs, String interval) throws SQLException {
     execute(c, FORGET_EXPIRED_KEY, owner, key, interval);
     if (execute(c, TAKE_KEY, owner, key, requestHash, list) == 1) {
-      List<Job> inserted = insertAll(c, jobs);
+      List<Job> inserted = JobStore.insertAll(c, jobs);
       Long[] ids = inserted.stream().map(Job::id).toArray(Long[]::new);
       try (PreparedStatement ps = c.prepareStatement(SET_JOB_IDS)) {
         ps.setArray(1, c.createArrayOf("bigint", ids));
@@ -115,34 +115,6 @@ public final class IdempotencyStore {
         return new Outcome(findAll(c, (Long[]) rs.getArray(3).getArray()), rs.getBoolean(2), true);
       }
     }
-  }
-
-  private static List<Job> insertAll(Connection c, List<NewJob> jobs) throws SQLException {
-    int n = jobs.size();
-    String[][] cols = new String[5][n];
-    for (int i = 0; i < n; i++) {
-      NewJob j = jobs.get(i);
-      cols[0][i] = j.owner();
-      cols[1][i] = j.toolId();
-      cols[2][i] = j.toolVersion();
-      cols[3][i] = JobRows.inputsToJson(j.inputs());
-      cols[4][i] = j.pool();
-    }
-    List<Job> out = new ArrayList<>(n);
-    try (PreparedStatement ps = c.prepareStatement(JobSql.INSERT_JOBS)) {
-      for (int i = 0; i < 5; i++) {
-        ps.setArray(i + 1, c.createArrayOf("text", cols[i]));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(JobRows.read(rs));
-        }
-      }
-    }
-    if (out.size() != n) {
-      throw new IllegalStateException("inserted " + out.size() + " jobs of " + n);
-    }
-    return out;
   }
 
   /** The jobs in the order of {@code ids}. */

@@ -17,8 +17,8 @@ final class JobSql {
 
   static final String INSERT_JOB = """
       WITH changed AS (
-        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
-        VALUES (?, ?, ?, ?::jsonb, ?, 'new')      -- owner, tool id, tool version, inputs, pool
+        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, assign_with, handler, state)
+        VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, 'new')      -- owner, tool id, tool version, inputs, pool, method, preset handler
         RETURNING *),
       history AS (""" + RECORD_HISTORY + """
       )
@@ -31,11 +31,12 @@ final class JobSql {
    */
   static final String INSERT_JOBS = """
       WITH input AS (
-        SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])  -- owners, tool ids, tool versions, inputs, pools
-          WITH ORDINALITY AS i (owner, tool_id, tool_version, inputs, pool, ord)),
+        SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],  -- owners, tool ids, tool versions, inputs, pools
+                             ?::text[], ?::text[])                                   -- methods, preset handlers
+          WITH ORDINALITY AS i (owner, tool_id, tool_version, inputs, pool, assign_with, handler, ord)),
       changed AS (
-        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
-        SELECT owner, tool_id, tool_version, inputs::jsonb, pool, 'new' FROM input ORDER BY ord
+        INSERT INTO job (owner, tool_id, tool_version, inputs, pool, assign_with, handler, state)
+        SELECT owner, tool_id, tool_version, inputs::jsonb, pool, assign_with, handler, 'new' FROM input ORDER BY ord
         RETURNING *),
       history AS (""" + RECORD_HISTORY + """
       )
@@ -43,20 +44,6 @@ final class JobSql {
       """;
 
   static final String FIND_JOB = "SELECT * FROM job WHERE id = ?";
-
-  /** Galaxy's claim: lock new jobs of the pool oldest first, skipping rows other claimers hold. */
-  static final String CLAIM_NEW_FOR_POOL = """
-      WITH changed AS (
-        UPDATE job SET state = 'queued', handler = ?, info = NULL, update_time = now()  -- handler
-        WHERE id IN (
-          SELECT id FROM job WHERE state = 'new' AND pool = ?                            -- pool
-          ORDER BY id LIMIT ?                                                            -- max jobs
-          FOR UPDATE SKIP LOCKED)
-        RETURNING *),
-      history AS (""" + RECORD_HISTORY + """
-      )
-      SELECT * FROM changed ORDER BY id
-      """;
 
   static final String MARK_RUNNING = """
       WITH changed AS (
@@ -118,7 +105,9 @@ final class JobSql {
         UPDATE job SET
           state = CASE WHEN state = 'deleting' THEN 'deleted' ELSE 'new' END,
           attempt = CASE WHEN state = 'deleting' THEN attempt ELSE attempt + 1 END,
-          handler = CASE WHEN state = 'deleting' THEN handler END,
+          -- A job preset to this handler stays its own: it claims it again once back, and if it
+          -- never comes back the reaper releases it (RELEASE_PRESET).
+          handler = CASE WHEN state = 'deleting' OR assign_with IN ('db-preassign', 'db-self', 'mem-self') THEN handler END,
           end_time = CASE WHEN state = 'deleting' THEN now() END,
           runner = NULL, external_id = NULL, exit_code = NULL, start_time = NULL,
           info = ?, update_time = now()                                            -- info
@@ -137,6 +126,8 @@ final class JobSql {
           state = CASE WHEN state = 'deleting' THEN 'deleted' WHEN attempt >= ? THEN 'error' ELSE 'new' END,  -- max attempts
           attempt = CASE WHEN state = 'deleting' OR attempt >= ? THEN attempt ELSE attempt + 1 END,          -- max attempts
           handler = CASE WHEN state = 'deleting' OR attempt >= ? THEN handler END,                           -- max attempts
+          -- The process of a db-self/mem-self job is gone: the pool's cluster dispatcher places it.
+          assign_with = CASE WHEN assign_with IN ('db-self', 'mem-self') THEN 'cluster' ELSE assign_with END,
           end_time = CASE WHEN state = 'deleting' OR attempt >= ? THEN now() END,                            -- max attempts
           info = CASE WHEN state = 'deleting' THEN info
                       WHEN attempt >= ? THEN ? || ' after ' || attempt || ' attempt(s)'                      -- max attempts, reason
@@ -152,18 +143,36 @@ final class JobSql {
       SELECT * FROM changed ORDER BY id
       """;
 
+  /** Handlers that hold jobs, or have new jobs preset to them (db-preassign, db-self, mem-self). */
   static final String HANDLERS_HOLDING_JOBS = """
-      SELECT DISTINCT handler FROM job WHERE state IN ('queued', 'running', 'deleting') AND handler IS NOT NULL
+      SELECT handler FROM job WHERE state IN ('queued', 'running', 'deleting') AND handler IS NOT NULL
+      UNION
+      SELECT handler FROM job WHERE state = 'new' AND handler IS NOT NULL
+      """;
+
+  /**
+   * Clears the preset of the new jobs of a handler that left the cluster: db-preassign jobs are then
+   * claimed by any live static handler of their pool. db-self and mem-self jobs go to the cluster
+   * method, whose dispatcher runs in every cluster and gives them to any live handler of the pool:
+   * the process that was to run them is gone.
+   */
+  static final String RELEASE_PRESET = """
+      UPDATE job SET handler = NULL, info = ?,                               -- info
+             assign_with = CASE WHEN assign_with IN ('db-self', 'mem-self') THEN 'cluster' ELSE assign_with END
+      WHERE state = 'new' AND handler = ?                                    -- handler
+      RETURNING *
       """;
 
   /** Says why new jobs wait; not a state change, so no history row. */
   static final String NOTE_WAITING = """
-      UPDATE job SET info = ? WHERE state = 'new' AND pool = ? AND info IS DISTINCT FROM ?  -- info, pool, info
+      UPDATE job SET info = ? WHERE state = 'new' AND assign_with = 'cluster' AND pool = ?  -- info, pool
+        AND info IS DISTINCT FROM ?                                                         -- info
       """;
 
   static final String HELD_BY = """
       SELECT * FROM job WHERE handler = ? AND state IN ('queued', 'running', 'deleting') ORDER BY id  -- handler
       """;
 
-  static final String COUNT_NEW = "SELECT count(*) FROM job WHERE state = 'new' AND pool = ?";
+  /** New jobs the pool's dispatcher (the cluster method) is to place. */
+  static final String COUNT_NEW = "SELECT count(*) FROM job WHERE state = 'new' AND assign_with = 'cluster' AND pool = ?";
 }

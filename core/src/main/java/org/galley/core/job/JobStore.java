@@ -19,14 +19,16 @@ import org.galley.protocol.JobState;
  */
 public final class JobStore {
   private final DataSource dataSource;
+  private final JobClaims claims;
 
   public JobStore(DataSource dataSource) {
     this.dataSource = dataSource;
+    this.claims = new JobClaims(dataSource);
   }
 
   public Job insert(NewJob job) {
     return queryOne(JobSql.INSERT_JOB, job.owner(), job.toolId(), job.toolVersion(),
-        JobRows.inputsToJson(job.inputs()), job.pool()).orElseThrow();
+        JobRows.inputsToJson(job.inputs()), job.pool(), job.assignWith().configName(), job.handler()).orElseThrow();
   }
 
   /** Inserts {@code jobs} in one statement, all or none; returns them in the order given. */
@@ -34,12 +36,23 @@ public final class JobStore {
     if (jobs.isEmpty()) {
       return List.of();
     }
+    try (Connection c = dataSource.getConnection()) {
+      return insertAll(c, jobs);
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  /** {@link #insertAll(List)} on the caller's connection, inside its transaction if one is open. */
+  static List<Job> insertAll(Connection c, List<NewJob> jobs) throws SQLException {
     int n = jobs.size();
     String[] owners = new String[n];
     String[] toolIds = new String[n];
     String[] versions = new String[n];
     String[] inputs = new String[n];
     String[] pools = new String[n];
+    String[] methods = new String[n];
+    String[] handlers = new String[n];
     for (int i = 0; i < n; i++) {
       NewJob j = jobs.get(i);
       owners[i] = j.owner();
@@ -47,8 +60,17 @@ public final class JobStore {
       versions[i] = j.toolVersion();
       inputs[i] = JobRows.inputsToJson(j.inputs());
       pools[i] = j.pool();
+      methods[i] = j.assignWith().configName();
+      handlers[i] = j.handler();
     }
-    List<Job> out = query(JobSql.INSERT_JOBS, owners, toolIds, versions, inputs, pools);
+    List<Job> out = new ArrayList<>(n);
+    try (PreparedStatement ps = prepare(c, JobSql.INSERT_JOBS,
+            new Object[] {owners, toolIds, versions, inputs, pools, methods, handlers});
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(JobRows.read(rs));
+      }
+    }
     if (out.size() != n) {
       throw new IllegalStateException("inserted " + out.size() + " jobs of " + n);
     }
@@ -59,9 +81,25 @@ public final class JobStore {
     return queryOne(JobSql.FIND_JOB, id);
   }
 
-  /** Moves up to {@code max} new jobs of {@code pool} to {@code queued} for {@code handler}, oldest first. */
+  /**
+   * Moves up to {@code max} new {@code cluster} jobs of {@code pool} to {@code queued} for
+   * {@code handler}, oldest first per owner, owners interleaved; no limits.
+   */
   public List<Job> claimNew(String pool, String handler, int max) {
-    return query(JobSql.CLAIM_NEW_FOR_POOL, handler, pool, max);
+    return claim(ClaimRequest.cluster(handler, pool, max, org.galley.core.settings.JobLimits.NONE));
+  }
+
+  /** Claims new jobs as {@link JobClaims} describes: fair, within the limits, never twice. */
+  public List<Job> claim(ClaimRequest request) {
+    return claims.claim(request);
+  }
+
+  /**
+   * Clears the presets of the new jobs of a handler that left the cluster, so live handlers take
+   * them ({@link JobSql#RELEASE_PRESET}); returns them as they are afterwards.
+   */
+  public List<Job> releasePreset(String handler, String info) {
+    return query(JobSql.RELEASE_PRESET, info, handler);
   }
 
   /** {@code queued → running}: the runner started the attempt. */

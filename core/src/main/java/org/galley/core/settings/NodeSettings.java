@@ -42,6 +42,11 @@ public record NodeSettings(Set<String> roles, Set<String> pools, String serverNa
     if (name.isBlank()) {
       name = defaultServerName(roles, config.getInt("galley.cluster.port"));
     }
+    // A statically defined handler serves the pools of its definition (Galaxy's tags), not galley.pools.
+    StaticHandlers statics = StaticHandlers.fromConfig(config);
+    if (statics.isStatic(name)) {
+      pools = statics.pools().get(name);
+    }
     return new NodeSettings(roles, pools, name, Path.of(g.getString("var-dir")).toAbsolutePath());
   }
 
