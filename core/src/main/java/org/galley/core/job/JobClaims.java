@@ -38,8 +38,9 @@ final class JobClaims {
 
   static final String CLAIM = """
       WITH RECURSIVE
-      params AS (SELECT ?::text AS me, ?::text AS method, ?::boolean AS unassigned,  -- handler, method, take unassigned
-                        ?::int AS n, ?::int AS user_cap),                            -- max jobs, user limit
+      params AS (SELECT me, method, unassigned, n, user_cap, 2 * n + 32 AS slack FROM (
+                   SELECT ?::text AS me, ?::text AS method, ?::boolean AS unassigned,  -- handler, method, take unassigned
+                          ?::int AS n, ?::int AS user_cap) AS given),                  -- max jobs, user limit
       pools AS (SELECT * FROM unnest(?::text[], ?::int[], ?::int[]) AS p (pool, total_cap, user_cap)),  -- pools, their limits
       -- Owners with claimable jobs per pool: a loose index scan over job_new_queue.
       owners AS (
@@ -57,7 +58,7 @@ final class JobClaims {
           SELECT j.id, j.owner, j.pool FROM job j
           WHERE """ + CLAIMABLE + """
             AND j.pool = o.pool AND j.owner = o.owner
-          ORDER BY j.assign_with, j.pool, j.owner, j.id LIMIT (SELECT n FROM params)) c
+          ORDER BY j.assign_with, j.pool, j.owner, j.id LIMIT (SELECT slack FROM params)) c
         WHERE o.owner IS NOT NULL),
       active AS (SELECT owner, pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
                  AND owner IN (SELECT owner FROM candidates) GROUP BY owner, pool),
@@ -74,8 +75,13 @@ final class JobClaims {
                          FROM within_user w) w
         JOIN pools p ON p.pool = w.pool
         WHERE w.rn_pool <= p.total_cap - coalesce((SELECT a.n FROM pool_active a WHERE a.pool = w.pool), 0)),
-      chosen AS (SELECT id FROM within_pool ORDER BY rn, id LIMIT (SELECT n FROM params)),
-      locked AS (SELECT j.id FROM job j WHERE j.id = ANY (ARRAY(SELECT id FROM chosen)) AND j.state = 'new' FOR UPDATE %s),
+      -- Lock in fair order, skipping (with SKIP LOCKED) candidates a concurrent claim holds: the
+      -- slack of candidates beyond n lets concurrent claimers of one owner's jobs each get theirs.
+      locked AS (
+        SELECT j.id FROM within_pool w JOIN job j ON j.id = w.id
+        WHERE j.state = 'new'
+        ORDER BY w.rn, w.id LIMIT (SELECT n FROM params)
+        FOR UPDATE OF j %s),
       changed AS (
         UPDATE job SET state = 'queued', handler = (SELECT me FROM params), info = NULL, update_time = now()
         WHERE id = ANY (ARRAY(SELECT id FROM locked)) AND state = 'new'

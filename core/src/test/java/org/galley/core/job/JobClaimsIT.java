@@ -48,6 +48,26 @@ class JobClaimsIT {
     db.close();
   }
 
+  /**
+   * Handlers of a pool claim at the same moment: a claim must skip the jobs another claim is
+   * locking and take the next ones, not come back empty (which would make the dispatcher wait for
+   * its sweep).
+   */
+  @Test
+  void aClaimBesideOneInFlightTakesTheNextJobs() throws Exception {
+    String pool = "beside-in-flight";
+    List<Job> jobs = insert(12, "carol", pool, AssignMethod.CLUSTER, false);
+    try (Connection inFlight = db.dataSource().getConnection()) {
+      inFlight.setAutoCommit(false);
+      try (Statement st = inFlight.createStatement()) {
+        st.execute("SELECT id FROM job WHERE pool = '" + pool + "' ORDER BY id LIMIT 4 FOR UPDATE");
+      }
+      List<Job> got = store.claim(new ClaimRequest("h2", AssignMethod.CLUSTER, List.of(pool), true, 4, JobLimits.NONE));
+      assertEquals(jobs.subList(4, 8).stream().map(Job::id).toList(), got.stream().map(Job::id).toList());
+      inFlight.rollback();
+    }
+  }
+
   static NewJob job(String owner, String pool, AssignMethod method, String preset) {
     return new NewJob(owner, "noop", "1.0", Map.of(), pool, method, preset);
   }
