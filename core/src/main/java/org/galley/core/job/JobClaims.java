@@ -60,10 +60,18 @@ final class JobClaims {
             AND j.pool = o.pool AND j.owner = o.owner
           ORDER BY j.assign_with, j.pool, j.owner, j.id LIMIT (SELECT slack FROM params)) c
         WHERE o.owner IS NOT NULL),
-      active AS (SELECT owner, pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
-                 AND owner IN (SELECT owner FROM candidates) GROUP BY owner, pool),
-      pool_active AS (SELECT pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
-                      AND pool IN (SELECT pool FROM pools) GROUP BY pool),
+      -- What users and pools hold now, counted once (MATERIALIZED: not once per candidate) and
+      -- only when a limit needs it (2147483647 is UNLIMITED).
+      active AS MATERIALIZED (
+        SELECT owner, pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
+          AND owner IN (SELECT owner FROM candidates)
+          AND ((SELECT user_cap FROM params) < 2147483647
+               OR EXISTS (SELECT 1 FROM pools WHERE user_cap < 2147483647))
+        GROUP BY owner, pool),
+      pool_active AS MATERIALIZED (
+        SELECT pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
+          AND pool IN (SELECT pool FROM pools WHERE total_cap < 2147483647)
+        GROUP BY pool),
       by_user AS (
         SELECT c.*, row_number() OVER (PARTITION BY c.owner ORDER BY c.rn, c.id) AS rn_user FROM candidates c),
       within_user AS (
@@ -77,10 +85,11 @@ final class JobClaims {
         WHERE w.rn_pool <= p.total_cap - coalesce((SELECT a.n FROM pool_active a WHERE a.pool = w.pool), 0)),
       -- Lock in fair order, skipping (with SKIP LOCKED) candidates a concurrent claim holds: the
       -- slack of candidates beyond n lets concurrent claimers of one owner's jobs each get theirs.
+      fair_order AS (SELECT ARRAY(SELECT id FROM within_pool ORDER BY rn, id) AS ids),
       locked AS (
-        SELECT j.id FROM within_pool w JOIN job j ON j.id = w.id
-        WHERE j.state = 'new'
-        ORDER BY w.rn, w.id LIMIT (SELECT n FROM params)
+        SELECT j.id FROM job j
+        WHERE j.id = ANY ((SELECT ids FROM fair_order)::bigint[]) AND j.state = 'new'
+        ORDER BY array_position((SELECT ids FROM fair_order), j.id) LIMIT (SELECT n FROM params)
         FOR UPDATE OF j %s),
       changed AS (
         UPDATE job SET state = 'queued', handler = (SELECT me FROM params), info = NULL, update_time = now()
@@ -120,19 +129,16 @@ final class JobClaims {
 
   private List<Job> claimOnce(String sql, ClaimRequest r, boolean serializable) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      boolean transaction = serializable || r.limits().any();
-      if (!transaction) {
-        return run(c, sql, r);
-      }
       c.setAutoCommit(false);
       try {
         if (serializable) {
           c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
         }
-        if (r.limits().any()) {
-          try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + LIMITS_LOCK + ")");
-          }
+        try (Statement st = c.createStatement()) {
+          // The parameters reach the plan as init plans (see CLAIMABLE), so the generic plan is
+          // as good as a custom one, and planning this statement anew costs twice its execution.
+          st.execute("SET LOCAL plan_cache_mode = force_generic_plan"
+              + (r.limits().any() ? "; SELECT pg_advisory_xact_lock(" + LIMITS_LOCK + ")" : ""));
         }
         List<Job> out = run(c, sql, r);
         c.commit();
@@ -141,7 +147,9 @@ final class JobClaims {
         c.rollback();
         throw e;
       } finally {
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        if (serializable) {
+          c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
         c.setAutoCommit(true);
       }
     }
