@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +32,7 @@ final class AdoptedProcess implements RunningJob {
   private final Duration killGrace;
   private final Executor poller;
   private final Clock clock;
-  /** Why the handler stopped the group, if it did: KILLED or WALLTIME_EXCEEDED. First cause wins. */
-  private final AtomicReference<RunOutcome.Ending> stopCause = new AtomicReference<>();
+  private final StopCause stopCause = new StopCause();
   private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
 
   private AdoptedProcess(ProcessIdentity leader, Path dir, Optional<Duration> walltime, Optional<Instant> startTime,
@@ -78,7 +76,7 @@ final class AdoptedProcess implements RunningJob {
 
   @Override
   public void kill() {
-    if (stopCause.compareAndSet(null, RunOutcome.Ending.KILLED) && !outcome.isDone()) {
+    if (stopCause.set(RunOutcome.Ending.KILLED) && !outcome.isDone()) {
       stopGroup();
     }
   }
@@ -91,7 +89,7 @@ final class AdoptedProcess implements RunningJob {
         return;
       }
       if (deadline.isPresent() && !clock.instant().isBefore(deadline.get())
-          && stopCause.compareAndSet(null, RunOutcome.Ending.WALLTIME_EXCEEDED)) {
+          && stopCause.set(RunOutcome.Ending.WALLTIME_EXCEEDED)) {
         stopGroup();
       }
     } catch (RuntimeException e) {
@@ -118,15 +116,6 @@ final class AdoptedProcess implements RunningJob {
     if (leader.groupIsOurs()) {
       ProcessGroups.signal(leader.pid(), "KILL"); // what the job left running dies with it
     }
-    Optional<Integer> code = LocalRunner.readExitCode(dir);
-    RunOutcome.Ending cause = stopCause.get();
-    if (cause == RunOutcome.Ending.WALLTIME_EXCEEDED) {
-      return new RunOutcome(cause, code.orElse(null), "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");
-    }
-    if (cause == RunOutcome.Ending.KILLED) {
-      return new RunOutcome(cause, code.orElse(null), "killed");
-    }
-    return code.map(RunOutcome::exited)
-        .orElseGet(() -> new RunOutcome(RunOutcome.Ending.LOST, null, "it ended without an exit code"));
+    return stopCause.outcome(LocalRunner.readExitCode(dir).orElse(null), walltime, "it ended without an exit code");
   }
 }

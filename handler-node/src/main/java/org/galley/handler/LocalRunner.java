@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,8 +183,7 @@ public final class LocalRunner implements Runner {
     private final long pgid;
     private final Path dir;
     private final Optional<Duration> walltime;
-    /** Why the runner stopped the group, if it did: KILLED or WALLTIME_EXCEEDED. First cause wins. */
-    private final AtomicReference<RunOutcome.Ending> stopCause = new AtomicReference<>();
+    private final StopCause stopCause = new StopCause();
     private final CompletableFuture<RunOutcome> outcome;
 
     LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime) {
@@ -198,7 +196,7 @@ public final class LocalRunner implements Runner {
       // orTimeout's timer is cancelled as soon as the process exits, so a long walltime holds nothing.
       walltime.ifPresent(w -> exit.copy().orTimeout(w.toMillis(), TimeUnit.MILLISECONDS)
           .exceptionallyAsync(e -> {
-            if (e instanceof TimeoutException && stopCause.compareAndSet(null, RunOutcome.Ending.WALLTIME_EXCEEDED)) {
+            if (e instanceof TimeoutException && stopCause.set(RunOutcome.Ending.WALLTIME_EXCEEDED)) {
               stopGroup();
             }
             return null;
@@ -222,7 +220,7 @@ public final class LocalRunner implements Runner {
 
     @Override
     public void kill() {
-      if (stopCause.compareAndSet(null, RunOutcome.Ending.KILLED) && !outcome.isDone()) {
+      if (stopCause.set(RunOutcome.Ending.KILLED) && !outcome.isDone()) {
         stopGroup();
       }
     }
@@ -258,18 +256,8 @@ public final class LocalRunner implements Runner {
       if (written.isEmpty() || status == null || status != KILLED_BY_SIGKILL) {
         ProcessGroups.signal(pgid, "KILL");
       }
-      Integer code = written.orElse(status);
-      RunOutcome.Ending cause = stopCause.get();
-      if (cause == RunOutcome.Ending.WALLTIME_EXCEEDED) {
-        return new RunOutcome(cause, code, "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");
-      }
-      if (cause == RunOutcome.Ending.KILLED) {
-        return new RunOutcome(cause, code, "killed");
-      }
-      if (code == null) {
-        return new RunOutcome(RunOutcome.Ending.LOST, null, "it ended without an exit code while its launcher was gone");
-      }
-      return RunOutcome.exited(code);
+      return stopCause.outcome(written.orElse(status), walltime,
+          "it ended without an exit code while its launcher was gone");
     }
   }
 
