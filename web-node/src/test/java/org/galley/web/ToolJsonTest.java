@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.galley.core.destinations.Resources;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolParameter;
 import org.galley.core.tools.ToolParameter.ParameterType;
@@ -20,7 +21,7 @@ class ToolJsonTest {
       Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("a", "b"),
       false, "true", "false");
   static final Tool SLEEP = new Tool("sleep", "1.0", "Sleeps.", List.of("sleep", "${seconds}"), Optional.empty(),
-      List.of(SECONDS, MODE), Optional.empty(), Optional.of("handler-a"), "local", Optional.of(Duration.ofMinutes(2)));
+      List.of(SECONDS, MODE), Optional.empty(), Optional.of("handler-a"), "local", Optional.of(Duration.ofMinutes(2)), Optional.empty(), Resources.NONE);
 
   @Test
   void showsParametersWithTypesBoundsAndDefaults() throws Exception {

@@ -3,6 +3,7 @@ package org.galley.core.tools;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.galley.core.destinations.Resources;
 import org.galley.protocol.Pools;
 
 /**
@@ -14,7 +15,9 @@ import org.galley.protocol.Pools;
  * @param pool the pool (Galaxy tag) of handlers that run it; empty for {@code default}
  * @param handler the one handler (server name) that runs it; bypasses pools
  * @param runner runner name, {@code local} unless set
- * @param walltime kill the job after this long; empty for no limit
+ * @param walltime kill the job after this long; empty for no limit (or {@code resources.walltime})
+ * @param destination where its jobs run; empty for its pool's default destination
+ * @param resources what it asks of its destination, lowered there to the destination's maxima
  */
 public record Tool(
     String id,
@@ -26,11 +29,21 @@ public record Tool(
     Optional<String> pool,
     Optional<String> handler,
     String runner,
-    Optional<Duration> walltime) {
+    Optional<Duration> walltime,
+    Optional<String> destination,
+    Resources resources) {
 
   public Tool {
     argv = List.copyOf(argv);
     parameters = List.copyOf(parameters);
+  }
+
+  /**
+   * The walltime asked for, by {@code walltime} or {@code resources.walltime}; {@link ToolChecks}
+   * refuses a tool that sets both, so there is never a choice to make here.
+   */
+  public Optional<Duration> requestedWalltime() {
+    return walltime.or(resources::walltime);
   }
 
   /** The pool whose handlers may run this tool's jobs: its handler's pool of one, its pool, or default. */

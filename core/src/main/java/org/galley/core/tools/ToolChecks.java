@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.galley.core.destinations.Resources;
 import org.galley.core.tools.ToolParameter.ParameterType;
 import org.galley.protocol.Pools;
 
@@ -54,6 +55,21 @@ final class ToolChecks {
     require(tool.runner() != null && NAME.matcher(tool.runner()).matches(),
         at + "runner: invalid runner name '" + tool.runner() + "'");
     tool.walltime().ifPresent(w -> require(!w.isNegative() && !w.isZero(), at + "walltime: must be positive, got " + w));
+    checkResources(tool, at);
+    tool.destination().ifPresent(d -> require(NAME.matcher(d).matches(),
+        at + "destination: invalid destination name '" + d + "'"));
+  }
+
+  private static void checkResources(Tool tool, String at) {
+    Resources r = tool.resources();
+    require(r != null, at + "resources: must not be null (Resources.NONE for none)");
+    require(r.cores() >= 1, at + "resources.cores: at least 1, got " + r.cores());
+    r.memMb().ifPresent(m -> require(m > 0, at + "resources.mem: must be positive, got " + m + " MB"));
+    r.walltime().ifPresent(w -> require(!w.isNegative() && !w.isZero(),
+        at + "resources.walltime: must be positive, got " + w));
+    // Either could win silently; the operator should say which one they meant.
+    require(tool.walltime().isEmpty() || r.walltime().isEmpty(),
+        at + "walltime, resources.walltime: set one of them, not both");
   }
 
   private static void checkArgv(Tool tool, String at) {

@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.galley.core.destinations.Resources;
 import org.galley.core.tools.ToolParameter.ParameterType;
 
 /**
@@ -27,6 +29,8 @@ import org.galley.core.tools.ToolParameter.ParameterType;
  * {@link IllegalArgumentException} saying which tool, where it was defined and which field.
  */
 final class ToolLoader {
+
+  private static final long MB = 1024 * 1024;
 
   private ToolLoader() {}
 
@@ -79,7 +83,7 @@ final class ToolLoader {
     }
     Fields f = new Fields(c, "tool '" + c.getValue("id").unwrapped() + "' (" + where + "): ");
     f.onlyKeys(List.of("id", "version", "description", "argv", "stdin", "pool", "handler", "runner",
-        "walltime", "parameters"));
+        "walltime", "parameters", "destination", "resources"));
     List<ToolParameter> parameters = new ArrayList<>();
     List<Config> parameterConfigs = f.objectList("parameters");
     for (int i = 0; i < parameterConfigs.size(); i++) {
@@ -95,6 +99,29 @@ final class ToolLoader {
         f.optionalString("pool"),
         f.optionalString("handler"),
         f.optionalString("runner").orElse("local"),
+        f.has("walltime") ? Optional.of(f.get("walltime", c::getDuration)) : Optional.empty(),
+        f.optionalString("destination"),
+        f.has("resources") ? readResources(f.get("resources", c::getConfig), f.at) : Resources.NONE);
+  }
+
+  /** {@code resources { cores = 2, mem = 512m, walltime = 10m }}; each optional, checked by {@link ToolChecks}. */
+  private static Resources readResources(Config c, String toolAt) {
+    Fields f = new Fields(c, toolAt + "resources.");
+    f.onlyKeys(List.of("cores", "mem", "walltime"));
+    OptionalLong mem = OptionalLong.empty();
+    if (f.has("mem")) {
+      long bytes = f.get("mem", c::getBytes);
+      // MiB, as Slurm's --mem and GALAXY_MEMORY_MB count; a remainder would be silently dropped.
+      // Zero and negative sizes are kept for ToolChecks, which words them as for a tool built in code.
+      if (bytes % MB != 0) {
+        throw new IllegalArgumentException(f.at + "mem: must be a whole number of megabytes (e.g. 512m, 2g), got "
+            + c.getValue("mem").unwrapped());
+      }
+      mem = OptionalLong.of(bytes / MB);
+    }
+    return new Resources(
+        f.has("cores") ? f.get("cores", c::getInt) : 1,
+        mem,
         f.has("walltime") ? Optional.of(f.get("walltime", c::getDuration)) : Optional.empty());
   }
 

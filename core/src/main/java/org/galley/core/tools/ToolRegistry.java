@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.galley.core.destinations.Destination;
+import org.galley.core.destinations.Destinations;
 
 /**
  * The tools this cluster runs, loaded once at start from {@code galley.tools}: the inline
@@ -25,25 +27,55 @@ public final class ToolRegistry {
     this.tools = Collections.unmodifiableSortedMap(tools);
   }
 
-  /** Loads {@code galley.tools.list} and every {@code *.conf} in {@code galley.tools.dir}; fails naming the bad tool. */
+  /**
+   * Loads {@code galley.tools.list} and every {@code *.conf} in {@code galley.tools.dir}, checked
+   * against the destinations of the same config; fails naming the bad tool.
+   */
   public static ToolRegistry fromConfig(Config config) {
-    return of(ToolLoader.load(config));
+    return fromConfig(config, Destinations.fromConfig(config));
+  }
+
+  /** As {@link #fromConfig(Config)}, for a caller that has read the destinations already. */
+  public static ToolRegistry fromConfig(Config config, Destinations destinations) {
+    return of(ToolLoader.load(config), destinations);
+  }
+
+  /** Tools built in code, against the implicit destinations only ({@code local}, {@code noop}). */
+  public static ToolRegistry of(Collection<Tool> tools) {
+    return of(tools, Destinations.implicit());
   }
 
   /**
-   * A registry of tools built in code, held to the same rules as loaded ones.
+   * A registry of tools built in code, held to the same rules as loaded ones. The destination
+   * check lives here rather than in {@link ToolChecks} because it is about the cluster, not the
+   * tool: the same tool file may be valid on one cluster and not on another.
    *
    * @throws IllegalArgumentException naming the first bad tool and field, or a duplicate id
    */
-  public static ToolRegistry of(Collection<Tool> tools) {
+  public static ToolRegistry of(Collection<Tool> tools, Destinations destinations) {
     SortedMap<String, Tool> byId = new TreeMap<>();
     for (Tool tool : tools) {
       ToolChecks.check(tool, "");
+      checkDestination(tool, destinations);
       if (byId.putIfAbsent(tool.id(), tool) != null) {
         throw new IllegalArgumentException("tool '" + tool.id() + "': id: duplicate");
       }
     }
     return new ToolRegistry(byId);
+  }
+
+  private static void checkDestination(Tool tool, Destinations destinations) {
+    if (tool.destination().isEmpty()) {
+      return;
+    }
+    String name = tool.destination().get();
+    Destination d = destinations.find(name).orElseThrow(() -> new IllegalArgumentException("tool '" + tool.id()
+        + "': destination: no destination '" + name + "' (destinations: " + destinations.all().keySet() + ")"));
+    // `runner` defaults to local, so only another runner is a choice that could contradict the destination.
+    if (!tool.runner().equals(Destination.LOCAL) && !tool.runner().equals(d.runner())) {
+      throw new IllegalArgumentException("tool '" + tool.id() + "': runner, destination: runner '" + tool.runner()
+          + "' but destination '" + name + "' runs " + d.runner() + "; set one of them");
+    }
   }
 
   public Optional<Tool> find(String id) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.core.destinations.Resources;
 import org.galley.core.tools.ToolParameter.ParameterType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,7 +139,7 @@ class ToolRegistryTest {
   void toolsBuiltInCodeAreHeldToTheSameRules() {
     Tool good = ToolFixtures.tool(ECHO);
     Tool badPlaceholder = new Tool("bad", "1", "", List.of("echo", "${nope}"), Optional.empty(), List.of(),
-        Optional.empty(), Optional.empty(), "local", Optional.empty());
+        Optional.empty(), Optional.empty(), "local", Optional.empty(), Optional.empty(), Resources.NONE);
 
     assertEquals(List.of("echo"), ids(ToolRegistry.of(List.of(good))));
     IllegalArgumentException e =
