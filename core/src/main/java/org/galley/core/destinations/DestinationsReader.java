@@ -154,7 +154,7 @@ final class DestinationsReader {
    * less, and rounding either way would quietly change what the operator wrote.
    */
   static long megabytes(Config c, String key, String at) {
-    long bytes = get(c, key, at, (cc, k) -> cc.getMemorySize(k).toBytes());
+    long bytes = get(c, key, at, Config::getBytes);
     if (bytes <= 0) {
       throw new IllegalArgumentException(at + "must be positive, got " + c.getValue(key).unwrapped());
     }
