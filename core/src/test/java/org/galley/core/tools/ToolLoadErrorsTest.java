@@ -140,6 +140,28 @@ class ToolLoadErrorsTest {
   }
 
   @Test
+  void resourcesOutOfRangeAreRefusedNamingTheField() {
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], resources { cores = 0 } }",
+        "tool 't'", "resources.cores: at least 1, got 0");
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], resources { mem = 0 } }",
+        "tool 't'", "resources.mem: must be positive");
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], resources { mem = 1500k } }",
+        "tool 't'", "resources.mem: must be a whole number of megabytes");
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], resources { mem = lots } }",
+        "tool 't'", "resources.mem:");
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], resources { walltime = 0s } }",
+        "tool 't'", "resources.walltime: must be positive");
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], resources { memory = 1g } }",
+        "tool 't'", "resources.memory: unknown field");
+  }
+
+  @Test
+  void walltimeAndResourcesWalltimeTogetherAreRefused() {
+    assertLoadError("{ id = t, version = \"1\", argv = [prog], walltime = 1h, resources { walltime = 2h } }",
+        "tool 't'", "walltime, resources.walltime: set one of them");
+  }
+
+  @Test
   void minAboveMaxIsRefused() {
     assertLoadError("{ id = t, version = \"1\", argv = [prog], parameters = [ "
         + "{ name = x, type = float, min = 2, max = 1 } ] }", "tool 't'", "parameter 'x' min, max");

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.galley.core.destinations.Destinations;
 import org.galley.core.destinations.Resources;
 import org.galley.core.tools.ToolParameter.ParameterType;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,54 @@ class ToolRegistryTest {
     assertEquals(List.of("a", "b"), ids(registry));
     assertThrows(UnsupportedOperationException.class, () -> registry.all().clear());
     assertEquals("tools: a 1, b 1", registry.toString());
+  }
+
+  @Test
+  void readsDestinationAndResources() {
+    ToolRegistry registry = ToolRegistry.fromConfig(config("""
+        galley.destinations.small { runner = slurm, jobs-dir = "/shared/jobs" }
+        galley.tools.list = [
+          { id = big, version = "1", argv = [sort], destination = small,
+            resources { cores = 2, mem = 1536m, walltime = 10m } }
+          { id = plain, version = "1", argv = [sort], walltime = 1m }
+          { id = only_cores, version = "1", argv = [sort], resources { cores = 3 } }
+        ]
+        """));
+
+    Tool big = registry.find("big").orElseThrow();
+    assertEquals(Optional.of("small"), big.destination());
+    assertEquals(new Resources(2, OptionalLong.of(1536), Optional.of(Duration.ofMinutes(10))), big.resources());
+    assertEquals(Optional.of(Duration.ofMinutes(10)), big.requestedWalltime());
+    Tool plain = registry.find("plain").orElseThrow();
+    assertEquals(Optional.empty(), plain.destination());
+    assertEquals(Resources.NONE, plain.resources());
+    assertEquals(Optional.of(Duration.ofMinutes(1)), plain.requestedWalltime());
+    assertEquals(new Resources(3, OptionalLong.empty(), Optional.empty()),
+        registry.find("only_cores").orElseThrow().resources());
+  }
+
+  @Test
+  void aToolsDestinationMustExist() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> registryOf("{ id = t, version = \"1\", argv = [prog], destination = smal }"));
+    assertTrue(e.getMessage().contains("tool 't'") && e.getMessage().contains("destination: no destination 'smal'"),
+        e.getMessage());
+
+    Tool toSmall = ToolFixtures.tool("{ id = t, version = \"1\", argv = [prog] }");
+    Tool named = new Tool("t", "1", "", toSmall.argv(), Optional.empty(), List.of(), Optional.empty(),
+        Optional.empty(), "local", Optional.empty(), Optional.of("small"), Resources.NONE);
+    assertThrows(IllegalArgumentException.class, () -> ToolRegistry.of(List.of(named)));
+    assertEquals(List.of("t"), ids(ToolRegistry.of(List.of(named), Destinations.fromConfig(
+        config("galley.destinations.small { runner = local }")))));
+  }
+
+  @Test
+  void aRunnerThatContradictsTheDestinationIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ToolRegistry.fromConfig(config("""
+        galley.destinations.small { runner = slurm }
+        galley.tools.list = [ { id = t, version = "1", argv = [prog], runner = noop, destination = small } ]
+        """)));
+    assertTrue(e.getMessage().contains("tool 't': runner, destination"), e.getMessage());
   }
 
   @Test
