@@ -32,6 +32,7 @@ import org.galley.core.job.JobStore;
 import org.galley.core.settings.JobsSettings;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.settings.StaticHandlers;
+import org.galley.core.destinations.Destinations;
 import org.galley.core.tools.ToolRegistry;
 import org.galley.handler.Claiming;
 import org.galley.handler.HandlerNode;
@@ -68,11 +69,13 @@ public final class GalleyNode {
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config);
     ClusterSettings clusterSettings = ClusterSettings.fromConfig(config);
     JobsSettings jobsSettings = JobsSettings.fromConfig(config);
-    ToolRegistry tools = ToolRegistry.fromConfig(config);
+    Destinations destinations = Destinations.fromConfig(config);
+    ToolRegistry tools = ToolRegistry.fromConfig(config, destinations);
     log.info("{}", node);
     log.info("{}", dbSettings);
     log.info("{}", clusterSettings);
     log.info("{}", jobsSettings);
+    log.info("{}", destinations);
     Files.createDirectories(node.varDir());
     // A handler beats first, before the slow parts start: a restarted handler must beat again
     // before the previous JVM's orphan watchdog gives up on the jobs it is about to adopt.

@@ -27,6 +27,20 @@ final class ToolJson {
     } else {
       o.putNull("walltime_seconds");
     }
+    o.put("destination", tool.destination().orElse(null));
+    // What the tool asks for, before its destination's maxima lower it: that depends on where it runs.
+    ObjectNode resources = o.putObject("resources");
+    resources.put("cores", tool.resources().cores());
+    if (tool.resources().memMb().isPresent()) {
+      resources.put("mem_mb", tool.resources().memMb().getAsLong());
+    } else {
+      resources.putNull("mem_mb");
+    }
+    if (tool.resources().walltime().isPresent()) {
+      resources.put("walltime_seconds", tool.resources().walltime().get().toSeconds());
+    } else {
+      resources.putNull("walltime_seconds");
+    }
     ArrayNode params = o.putArray("parameters");
     tool.parameters().forEach(p -> params.add(render(p)));
     return o;

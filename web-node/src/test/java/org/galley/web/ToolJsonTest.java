@@ -28,6 +28,7 @@ class ToolJsonTest {
     JsonNode expected = Json.MAPPER.readTree("""
         {"id": "sleep", "version": "1.0", "description": "Sleeps.", "pool": "handler.handler-a",
          "handler": "handler-a", "runner": "local", "walltime_seconds": 120,
+         "destination": null, "resources": {"cores": 1, "mem_mb": null, "walltime_seconds": null},
          "parameters": [
            {"name": "seconds", "type": "integer", "description": "how long", "required": false,
             "default": 1, "min": 0, "max": 3600},
