@@ -52,6 +52,7 @@ final class CommandRun {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(out.toFile())
           .redirectError(err.toFile());
+      withoutGalleySettings(pb.environment());
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -71,6 +72,14 @@ final class CommandRun {
       deleteQuietly(out);
       deleteQuietly(err);
     }
+  }
+
+  /**
+   * GALLEY_* variables of the JVM may carry the database password and the admin key, and sbatch
+   * hands its whole environment to the job (--export=ALL): they must not reach a tool.
+   */
+  static void withoutGalleySettings(Map<String, String> environment) {
+    environment.keySet().removeIf(k -> k.startsWith("GALLEY_"));
   }
 
   private static void deleteQuietly(Path p) {

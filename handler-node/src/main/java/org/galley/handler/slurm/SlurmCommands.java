@@ -18,8 +18,12 @@ import java.util.Optional;
  * a tool runs: callers run them off actor threads. See package-info for what Slurm answers.
  */
 public final class SlurmCommands {
-  /** Fields of one squeue line; the name last, so that nothing in it can shift the others. */
-  static final String SQUEUE_FORMAT = "%i|%T|%S|%r|%j";
+  /**
+   * Fields of one squeue line: id, state, start, node list, reason, name. The name comes last so
+   * that nothing in it can shift the others; the node list tells a job that ran from one cancelled
+   * while pending, to which squeue gives the cancel time as start time.
+   */
+  static final String SQUEUE_FORMAT = "%i|%T|%S|%N|%r|%j";
 
   private final Map<String, String> env;
   private final Duration timeout;
@@ -111,14 +115,15 @@ public final class SlurmCommands {
   }
 
   static SlurmJob parseLine(String line, ZoneId zone) throws SlurmException {
-    String[] f = line.split("\\|", 5);
-    if (f.length != 5) {
+    String[] f = line.split("\\|", 6);
+    if (f.length != 6) {
       throw new SlurmException("squeue line not as asked (" + SQUEUE_FORMAT + "): " + line, false);
     }
     try {
       String state = SlurmJob.normalizeState(f[1]);
-      Optional<Instant> start = state.equals("PENDING") ? Optional.empty() : parseTime(f[2], zone);
-      return new SlurmJob(Long.parseLong(f[0].strip()), f[4], state, f[3].strip(), start);
+      boolean ran = !state.equals("PENDING") && !f[3].isBlank();
+      Optional<Instant> start = ran ? parseTime(f[2], zone) : Optional.empty();
+      return new SlurmJob(Long.parseLong(f[0].strip()), f[5], state, f[4].strip(), start);
     } catch (NumberFormatException e) {
       throw new SlurmException("squeue line with a bad job id: " + line, false);
     }

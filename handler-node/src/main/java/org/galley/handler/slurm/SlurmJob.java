@@ -12,7 +12,8 @@ import java.util.Set;
  * @param reason squeue's reason: why a job waits ({@code Resources}, {@code Priority},
  *     {@code JobHeldUser}, {@code BeginTime}) or how it ended ({@code NonZeroExitCode},
  *     {@code TimeLimit}); {@code None} otherwise
- * @param startTime when it started; empty while pending (squeue's estimate is not a start)
+ * @param startTime when it started; empty while pending (squeue's estimate is not a start) and
+ *     for a job that never ran (cancelled while pending)
  */
 public record SlurmJob(long id, String name, String state, String reason, Optional<Instant> startTime) {
 

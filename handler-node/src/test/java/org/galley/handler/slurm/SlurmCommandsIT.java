@@ -41,8 +41,7 @@ class SlurmCommandsIT {
     System.out.printf("[slurm] left PENDING after %d ms: %s%n",
         (System.nanoTime() - submitted) / 1_000_000, running);
     SlurmJob done = SlurmWait.job(commands, id, Duration.ofSeconds(60), SlurmJob::terminal);
-    System.out.println("[slurm] ended " + done + " " + commands.detail(id).map(d -> "ExitCode="
-        + SlurmCommands.field(d, "ExitCode").orElse("?")).orElse(""));
+    System.out.println("[slurm] ended " + done + " " + facts(id));
     assertEquals("COMPLETED", done.state());
     assertTrue(done.startTime().isPresent());
     assertEquals(Optional.of(0), SlurmScript.exitCode(dir));
@@ -55,7 +54,7 @@ class SlurmCommandsIT {
     SlurmScript.write(dir, List.of("sh", "-c", "echo oops >&2; exit 3"), Optional.empty(), Map.of());
     long id = commands.submit(small(dir));
     SlurmJob done = SlurmWait.job(commands, id, Duration.ofSeconds(90), SlurmJob::terminal);
-    System.out.println("[slurm] exit 3 ended " + done + " " + commands.detail(id).orElse(""));
+    System.out.println("[slurm] exit 3 ended " + done + " " + facts(id));
     assertEquals(Optional.of(3), SlurmScript.exitCode(dir));
     assertEquals("oops\n", Files.readString(dir.resolve("stderr")));
     assertEquals("FAILED", done.state());
@@ -81,6 +80,99 @@ class SlurmCommandsIT {
     long id2 = commands.submit(small(dir2));
     assertEquals("COMPLETED", SlurmWait.job(commands, id2, Duration.ofSeconds(90), SlurmJob::terminal).state());
     assertEquals("x y $(z)\nw|from stdin\n", Files.readString(dir2.resolve("stdout")));
+  }
+
+  @Test
+  void cancelsAHeldPendingJobAndARunningOne() throws Exception {
+    Path held = jobDir("held");
+    SlurmScript.write(held, List.of("true"), Optional.empty(), Map.of());
+    long heldId = commands.submit(small(held).withNativeSpecification("--hold"));
+    SlurmJob pending = SlurmWait.job(commands, heldId, Duration.ofSeconds(30), j -> true);
+    System.out.println("[slurm] held: " + pending);
+    assertEquals("PENDING", pending.state());
+    commands.cancel(heldId);
+    SlurmJob cancelledPending = SlurmWait.job(commands, heldId, Duration.ofSeconds(30), SlurmJob::terminal);
+    System.out.println("[slurm] cancelled while pending: " + cancelledPending + " "
+        + facts(heldId));
+    assertEquals("CANCELLED", cancelledPending.state());
+    assertEquals(Optional.empty(), cancelledPending.startTime());
+
+    Path busy = jobDir("sleeper");
+    SlurmScript.write(busy, List.of("sleep", "600"), Optional.empty(), Map.of());
+    long busyId = commands.submit(small(busy));
+    SlurmWait.job(commands, busyId, Duration.ofSeconds(60), j -> j.state().equals("RUNNING"));
+    long t0 = System.nanoTime();
+    commands.cancel(busyId);
+    SlurmJob cancelledRunning = SlurmWait.job(commands, busyId, Duration.ofSeconds(60), SlurmJob::terminal);
+    System.out.printf("[slurm] cancelled while running, terminal after %d ms: %s exit_code=%s %s%n",
+        (System.nanoTime() - t0) / 1_000_000, cancelledRunning, SlurmScript.exitCode(busy),
+        facts(busyId));
+    assertEquals("CANCELLED", cancelledRunning.state());
+
+    // A job that ended, and one Slurm never had, count as cancelled.
+    commands.cancel(busyId);
+    commands.cancel(9_999_999L);
+  }
+
+  @Test
+  void findsAJobByItsExactName() throws Exception {
+    Path dir = jobDir("byname");
+    SlurmScript.write(dir, List.of("true"), Optional.empty(), Map.of());
+    Submission s = small(dir);
+    long id = commands.submit(s);
+    Optional<SlurmJob> found = commands.findByName(s.name());
+    assertEquals(Optional.of(id), found.map(SlurmJob::id));
+    assertEquals(Optional.empty(), commands.findByName(s.name() + "-never-submitted"));
+    // A prefix of a name is not the name.
+    assertEquals(Optional.empty(), commands.findByName(s.name().substring(0, s.name().length() - 1)));
+  }
+
+  @Test
+  void saysUnreachableWhileTheControllerIsDownAndWorksAgainAfter() throws Exception {
+    Path dir = jobDir("outage");
+    SlurmScript.write(dir, List.of("sleep", "30"), Optional.empty(), Map.of());
+    long id = commands.submit(small(dir));
+    SlurmWait.job(commands, id, Duration.ofSeconds(60), j -> j.state().equals("RUNNING"));
+    slurm.stopController();
+    try {
+      long t0 = System.nanoTime();
+      SlurmException e = assertThrows(SlurmException.class, () -> commands.jobs());
+      System.out.printf("[slurm] squeue with slurmctld down failed after %d ms: %s%n",
+          (System.nanoTime() - t0) / 1_000_000, e.getMessage());
+      assertTrue(e.unreachable(), e.getMessage());
+      long t1 = System.nanoTime();
+      Path down = jobDir("down");
+      SlurmScript.write(down, List.of("true"), Optional.empty(), Map.of());
+      SlurmException s = assertThrows(SlurmException.class, () -> commands.submit(small(down)));
+      System.out.printf("[slurm] sbatch with slurmctld down failed after %d ms: %s%n",
+          (System.nanoTime() - t1) / 1_000_000, s.getMessage());
+      assertTrue(s.unreachable(), s.getMessage());
+    } finally {
+      slurm.startController();
+    }
+    SlurmJob after = SlurmWait.job(commands, id, Duration.ofSeconds(90), SlurmJob::terminal);
+    System.out.println("[slurm] job that ran through the outage: " + after);
+    assertEquals("COMPLETED", after.state());
+    assertEquals(Optional.of(0), SlurmScript.exitCode(dir));
+  }
+
+  @Test
+  void refusesAnUnknownPartitionWithoutCallingItUnreachable() throws Exception {
+    Path dir = jobDir("nopart");
+    SlurmScript.write(dir, List.of("true"), Optional.empty(), Map.of());
+    Submission s = small(dir);
+    Submission bad = new Submission(s.name(), dir, Optional.of("no-such-partition"), 1, s.memMb(),
+        Optional.empty(), "");
+    SlurmException e = assertThrows(SlurmException.class, () -> commands.submit(bad));
+    System.out.println("[slurm] unknown partition: " + e.getMessage());
+    assertFalse(e.unreachable());
+  }
+
+  /** What scontrol still tells of a job: state, reason, exit code (code:signal). */
+  static String facts(long id) throws SlurmException {
+    return commands.detail(id).map(d -> String.join(" ", List.of("JobState", "Reason", "ExitCode",
+        "RunTime").stream().map(k -> k + "=" + SlurmCommands.field(d, k).orElse("?")).toList()))
+        .orElse("(scontrol: unknown job)");
   }
 
   static Path jobDir(String label) throws IOException {
