@@ -6,66 +6,87 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.core.destinations.Destination;
+import org.galley.core.destinations.Resources;
 import org.galley.core.job.ClaimRequest;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.RunnerSteps;
 import org.galley.core.job.StoreException;
 import org.galley.core.settings.JobLimits;
 import org.galley.core.tools.CommandLine;
 import org.galley.core.tools.InvalidInputException;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.runner.AttemptName;
+import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.Runner;
+import org.galley.handler.runner.RunningJob;
+import org.galley.handler.runner.SchedulerUnavailableException;
 import org.galley.protocol.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The blocking steps of an attempt on this handler: start it, record how it ended, give it back.
- * Every method blocks (JDBC, files, processes): the {@link HandlerActor} calls them on the blocking
- * dispatcher. Each write is one guarded, attempt-fenced statement, so a step that lost to a cancel
- * or a requeue elsewhere changes nothing; a {@link StoreException} means "try again later".
+ * The blocking steps that take an attempt on this handler from its claim to its start: choose its
+ * destination and runner, make its directory and command, start (or submit) it and record that.
+ * How it ended is {@link AttemptEnds}'. Every method blocks (JDBC, files, processes, scheduler
+ * commands): the {@link HandlerActor} calls them on the blocking dispatcher. Each write is one
+ * guarded, attempt-fenced statement, so a step that lost to a cancel or a requeue elsewhere changes
+ * nothing; a {@link StoreException} means "try again later".
  */
 final class Attempts {
   private static final Logger log = LoggerFactory.getLogger(Attempts.class);
 
   private final String serverName;
+  private final String clusterName;
   private final JobStore jobs;
+  private final RunnerSteps runnerSteps;
   private final ToolRegistry tools;
   private final Map<String, Runner> runners;
-  private final JobDirectories directories;
   private final JobLimits limits;
   private final Optional<Duration> defaultWalltime;
-
-  Attempts(String serverName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners, JobDirectories directories) {
-    this(serverName, jobs, tools, runners, directories, JobLimits.NONE, Optional.empty());
-  }
+  private final AttemptEnds ends;
 
   /**
+   * @param runners by name; destinations name them
    * @param limits concurrency limits every claim respects
    * @param defaultWalltime walltime of jobs whose tool sets none ({@code galley.jobs.walltime})
+   * @param maxAttempts attempts a job gets ({@code galley.jobs.max-attempts}); bounds resubmissions
    */
-  Attempts(String serverName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners, JobDirectories directories,
-      JobLimits limits, Optional<Duration> defaultWalltime) {
-    this.limits = limits;
-    this.defaultWalltime = defaultWalltime;
+  Attempts(String serverName, String clusterName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners,
+      JobLimits limits, Optional<Duration> defaultWalltime, int maxAttempts) {
     this.serverName = serverName;
+    this.clusterName = clusterName;
     this.jobs = jobs;
+    this.runnerSteps = jobs.runnerSteps();
     this.tools = tools;
     this.runners = Map.copyOf(runners);
-    this.directories = directories;
+    this.limits = limits;
+    this.defaultWalltime = defaultWalltime;
+    this.ends = new AttemptEnds(serverName, jobs, tools.destinations(), maxAttempts);
   }
 
   /** What came of starting an attempt. */
   sealed interface Start {}
 
   /**
-   * The work runs. {@code marked} is false when the job changed before it could be marked running
-   * (cancelled, or given to another attempt): the work must then be killed.
+   * The work runs (or waits in its scheduler). {@code marked} is false when the job changed before
+   * it could be marked started (cancelled, or given to another attempt): the work must then be killed.
    */
   record Started(RunningJob work, boolean marked) implements Start {}
 
   /** Nothing runs, and the job table already says why (or the job is someone else's now). */
   record NotStarted(String why) implements Start {}
+
+  AttemptEnds ends() {
+    return ends;
+  }
+
+  Map<String, Runner> runners() {
+    return runners;
+  }
 
   /** Claims up to {@code max} new cluster-method jobs of {@code pool} for this handler, within the limits. */
   List<Job> claim(String pool, int max) {
@@ -77,24 +98,60 @@ final class Attempts {
     return poll.claim(jobs, n);
   }
 
-  /** Starts a claimed ({@code queued}) attempt and marks it running. */
-  Start start(Job job) {
-    Optional<Tool> tool = tools.find(job.toolId()).filter(t -> t.version().equals(job.toolVersion()));
-    if (tool.isEmpty()) {
-      return notStarted(job, "tool " + job.toolId() + " " + job.toolVersion()
-          + " is not configured on handler " + serverName);
+  /** The tool of a job, as configured here (same id and version). */
+  Optional<Tool> toolOf(Job job) {
+    return tools.find(job.toolId()).filter(t -> t.version().equals(job.toolVersion()));
+  }
+
+  /** The destination of a job: the one its row names (a resubmission's), else its tool's or pool's. */
+  Optional<Destination> destinationOf(Job job, Optional<Tool> tool) {
+    if (job.destination() != null) {
+      return tools.destinations().find(job.destination());
     }
-    Runner runner = runners.get(tool.get().runner());
+    return tool.map(t -> tools.destinations().forTool(t, job.pool()));
+  }
+
+  /** The limit of a job's attempts: its tool's, else the default, lowered to the destination's maximum. */
+  Optional<Duration> walltimeOf(Tool tool, Destination destination) {
+    return resourcesOf(tool, destination).walltime();
+  }
+
+  private Resources resourcesOf(Tool tool, Destination destination) {
+    Resources asked = tool.resources();
+    return new Resources(asked.cores(), asked.memMb(), tool.requestedWalltime().or(() -> defaultWalltime))
+        .clampedTo(destination);
+  }
+
+  /** Starts (or submits) a claimed ({@code queued}) attempt and records it. */
+  Start start(Job job, Progress progress) {
+    Optional<Tool> tool = toolOf(job);
+    if (tool.isEmpty()) {
+      return notStarted(job, "tool " + job.toolId() + " " + job.toolVersion() + " is not configured on handler " + serverName);
+    }
+    Optional<Destination> destination = destinationOf(job, tool);
+    if (destination.isEmpty()) {
+      return notStarted(job, "destination " + job.destination() + " is not configured on handler " + serverName);
+    }
+    Destination dest = destination.get();
+    Runner runner = runners.get(dest.runner());
     if (runner == null) {
-      return notStarted(job, "runner " + tool.get().runner() + " of tool " + job.toolId()
+      return notStarted(job, "runner " + dest.runner() + " of destination " + dest.name()
           + " is not available on handler " + serverName);
     }
+    AttemptName name = new AttemptName(clusterName, job.id(), job.attempt());
     RunningJob work;
     try {
-      Path dir = directories.prepare(job.id(), job.attempt());
+      Path dir = runner.prepare(name, dest);
       CommandLine command = ToolRegistry.render(tool.get(), job.inputs(), dir);
-      Optional<Duration> walltime = tool.get().walltime().or(() -> defaultWalltime);
-      work = runner.start(new RunRequest(job.id(), job.attempt(), dir, command, walltime));
+      if (runner.outlivesHandler() && !runnerSteps.markSubmitting(job.id(), job.attempt(), serverName, runner.name(),
+          name.value(), dir.toString(), dest.name())) {
+        return notStarted(job, "changed before it was submitted");
+      }
+      work = runner.start(new RunRequest(name, dir, command, resourcesOf(tool.get(), dest), dest), progress);
+    } catch (SchedulerUnavailableException e) {
+      // Nothing was submitted (or the runner finds it on the next try): try again, change nothing.
+      note(job.id(), job.attempt(), e.getMessage() + "; retrying");
+      throw e;
     } catch (InvalidInputException e) {
       // The tool changed since the job was submitted; running it with other inputs would be worse.
       return notStarted(job, "inputs no longer accepted by tool " + job.toolId() + ": " + e.getMessage());
@@ -103,102 +160,33 @@ final class Attempts {
       return notStarted(job, "could not start: " + e.getMessage());
     }
     try {
-      boolean marked = jobs.markRunning(job.id(), job.attempt(), serverName, runner.name(),
-          work.externalId(), work.directory().toString());
+      boolean marked = runnerSteps.markStarted(job.id(), job.attempt(), serverName, runner.name(), work.externalId(),
+          work.directory().toString(), dest.name(), work.runsAlready(),
+          work.runsAlready() ? null : "submitted to " + dest.name() + " as " + dest.runner() + " job " + work.externalId());
       return new Started(work, marked);
     } catch (StoreException e) {
       // The attempt is still ours (queued, same attempt), and its end is recorded from queued as
       // well: let it run rather than kill work we could not even record.
-      log.warn("job {} attempt {} runs as {} but could not be marked running: {}",
+      log.warn("job {} attempt {} runs as {} but could not be marked started: {}",
           job.id(), job.attempt(), work.externalId(), e.getMessage());
       return new Started(work, true);
     }
   }
 
-  /**
-   * Records how an attempt's work ended, given why the handler stopped it, then removes its
-   * {@link AttemptMarker}. A job whose end lost to a cancel is deleted instead; a stop for shutdown
-   * gives the attempt back unless the work had ended by itself; work that was lost is given back.
-   */
-  void recordEnd(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
-    recordEnd(jobId, attempt, outcome, why);
-    AttemptMarker.remove(work.directory());
+  /** The work began to run in its scheduler. */
+  void markRunning(long jobId, int attempt, java.time.Instant since) {
+    runnerSteps.markRunningSince(jobId, attempt, serverName, since);
   }
 
-  private void recordEnd(long jobId, int attempt, RunOutcome outcome, HandlerState.StopReason why) {
-    Integer code = outcome.exitCode();
-    if (why == HandlerState.StopReason.CANCEL) {
-      if (!jobs.markDeleted(jobId, attempt, code)) {
-        // Only when the table did not show the cancel (or the attempt is no longer ours, and this
-        // changes nothing either).
-        jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request");
-      }
-      return;
-    }
-    if (why == HandlerState.StopReason.SHUTDOWN && outcome.ending() == RunOutcome.Ending.KILLED) {
-      giveBack(jobId, attempt);
-      return;
-    }
-    if (why == HandlerState.StopReason.OUTPUT_SIZE) {
-      String info = "killed: its working directory outgrew the output size limit (galley.jobs.output-size)";
-      if (!jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, info)) {
-        jobs.markDeleted(jobId, attempt, code);
-      }
-      return;
-    }
-    if (outcome.ending() == RunOutcome.Ending.LOST) {
-      jobs.requeue(jobId, attempt, Recovery.lostInfo(serverName) + ": " + outcome.info());
-      return;
-    }
-    JobState end = outcome.succeeded() ? JobState.OK : JobState.ERROR;
-    if (!jobs.finish(jobId, attempt, serverName, end, code, outcome.info())) {
-      jobs.markDeleted(jobId, attempt, code);
-    }
+  /** Why the work waits, or that its scheduler does not answer. */
+  void note(long jobId, int attempt, String info) {
+    runnerSteps.noteInfo(jobId, attempt, serverName, info);
   }
 
-  /** How one attempt's work ended, and why the handler stopped it (if it did): for {@link #recordEnds}. */
-  record End(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
-    /** An end that is a plain finish: nobody stopped it and it was not lost. */
-    boolean plain() {
-      return why == HandlerState.StopReason.NONE && outcome.ending() != RunOutcome.Ending.LOST;
-    }
-  }
-
-  /**
-   * {@link #recordEnd} for many attempts: the plain finishes in one guarded statement
-   * ({@link JobStore#finishAll}), those that lost it (cancelled meanwhile) and every other end one
-   * by one as there. Safe to run again after a failure: a write that won already matches no more.
-   */
-  void recordEnds(List<End> ends) {
-    List<End> plain = ends.stream().filter(End::plain).toList();
-    java.util.Set<Long> won = jobs.finishAll(serverName, plain.stream()
-        .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), e.outcome().succeeded() ? JobState.OK : JobState.ERROR,
-            e.outcome().exitCode(), e.outcome().info()))
-        .toList());
-    for (End e : ends) {
-      if (!e.plain()) {
-        recordEnd(e.jobId(), e.attempt(), e.outcome(), e.why());
-      } else if (!won.contains(e.jobId())) {
-        jobs.markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode());
-      }
-    }
-    ends.forEach(e -> AttemptMarker.remove(e.work().directory()));
-  }
-
-  /**
-   * Ends an attempt that has no work: deleted when cancelled, else given back (new again under the
-   * next attempt) because the handler stops.
-   */
-  void endUnstarted(long jobId, int attempt, HandlerState.StopReason why) {
-    if (why == HandlerState.StopReason.CANCEL) {
-      jobs.markDeleted(jobId, attempt, null);
-    } else {
-      giveBack(jobId, attempt);
-    }
-  }
-
-  private void giveBack(long jobId, int attempt) {
-    jobs.requeue(jobId, attempt, "handler " + serverName + " stopped");
+  /** Takes released attempts of outliving runners (a lost handler's scheduler jobs) for this handler. */
+  List<Job> adoptReleased(java.util.Set<String> pools, int max) {
+    List<String> outliving = runners.values().stream().filter(Runner::outlivesHandler).map(Runner::name).toList();
+    return outliving.isEmpty() ? List.of() : runnerSteps.adopt(serverName, pools, outliving, max);
   }
 
   /** The jobs this handler holds in the table. */

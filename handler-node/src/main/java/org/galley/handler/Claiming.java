@@ -23,13 +23,15 @@ import org.galley.protocol.Pools;
  * and how much one claim takes ({@code galley.handler.max-grab}).
  *
  * @param hints the topic web nodes publish claim hints on; null: poll only
+ * @param maxAttempts attempts a job gets ({@code galley.jobs.max-attempts}), also across resubmissions
  */
 public record Claiming(List<AssignMethod> methods, StaticHandlers statics, JobLimits limits, Optional<Duration> walltime,
-    Optional<Long> outputSize, Duration pollInterval, int maxGrab, ActorRef<Topic.Command<JobsClaimable>> hints) {
+    Optional<Long> outputSize, Duration pollInterval, int maxGrab, ActorRef<Topic.Command<JobsClaimable>> hints,
+    int maxAttempts) {
 
   /** The cluster method only, no limits: the handler never polls the table. */
   public static final Claiming CLUSTER_ONLY = new Claiming(List.of(AssignMethod.CLUSTER), StaticHandlers.NONE,
-      JobLimits.NONE, Optional.empty(), Optional.empty(), Duration.ofSeconds(1), 100, null);
+      JobLimits.NONE, Optional.empty(), Optional.empty(), Duration.ofSeconds(1), 100, null, 3);
 
   public Claiming {
     methods = List.copyOf(methods);
@@ -44,7 +46,7 @@ public record Claiming(List<AssignMethod> methods, StaticHandlers statics, JobLi
   public static Claiming fromConfig(Config config, JobsSettings jobs, ActorRef<Topic.Command<JobsClaimable>> hints) {
     Config h = config.getConfig("galley.handler");
     return new Claiming(jobs.assignWith(), StaticHandlers.fromConfig(config), JobLimits.fromConfig(config),
-        jobs.walltime(), jobs.outputSize(), h.getDuration("poll-interval"), h.getInt("max-grab"), hints);
+        jobs.walltime(), jobs.outputSize(), h.getDuration("poll-interval"), h.getInt("max-grab"), hints, jobs.maxAttempts());
   }
 
   /**

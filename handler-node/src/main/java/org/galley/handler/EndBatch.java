@@ -11,25 +11,25 @@ import java.util.Optional;
  * the actor alone uses it.
  */
 final class EndBatch {
-  private final List<Attempts.End> waiting = new ArrayList<>();
+  private final List<AttemptEnds.End> waiting = new ArrayList<>();
   private boolean writing;
 
-  void add(Attempts.End end) {
+  void add(AttemptEnds.End end) {
     waiting.add(end);
   }
 
   /** Puts the ends of a failed write back, to go with the next. */
-  void retry(List<Attempts.End> ends) {
+  void retry(List<AttemptEnds.End> ends) {
     waiting.addAll(ends);
   }
 
   /** The ends to write now, unless a write is under way or none wait; the write is then under way. */
-  Optional<List<Attempts.End>> take() {
+  Optional<List<AttemptEnds.End>> take() {
     if (writing || waiting.isEmpty()) {
       return Optional.empty();
     }
     writing = true;
-    List<Attempts.End> next = List.copyOf(waiting);
+    List<AttemptEnds.End> next = List.copyOf(waiting);
     waiting.clear();
     return Optional.of(next);
   }

@@ -1,5 +1,6 @@
 package org.galley.handler;
 
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ import org.galley.handler.HandlerSteps.EndsRecorded;
 import org.galley.handler.HandlerSteps.Polled;
 import org.galley.handler.HandlerSteps.StartDone;
 import org.galley.handler.HandlerSteps.WorkEnded;
+import org.galley.handler.HandlerSteps.WorkNote;
+import org.galley.handler.HandlerSteps.WorkRunning;
 import org.galley.protocol.DispatchProtocol.ApplyDrain;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.Claim;
@@ -75,6 +78,8 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private enum GraceOver implements Internal { INSTANCE }
   /** Time to look in the table for new jobs ({@link TablePoll}), in case a hint was lost. */
   private enum PollTick implements Internal { INSTANCE }
+  /** Time to look for released attempts of lost handlers to adopt (runners whose work outlives a handler). */
+  private enum AdoptTick implements Internal { INSTANCE }
 
   /** The handler actor: recovers first ({@link HandlerStartup}), then runs jobs. */
   static Behavior<HandlerCommand> create(HandlerSetup setup) {
@@ -106,6 +111,10 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private boolean pollAgain;
   /** The last claim from the table took all it asked for: more may wait, so a freed slot claims at once. */
   private boolean backlog;
+  /** An adoption of released attempts is under way. */
+  private boolean adopting;
+  /** Most released attempts one adoption takes. */
+  private static final int ADOPT_BATCH = 500;
 
   private HandlerActor(ActorContext<HandlerCommand> context, TimerScheduler<HandlerCommand> timers,
       HandlerSetup setup, List<Recovery.Adopted> adopted, boolean drained) {
@@ -119,10 +128,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     this.pools = new PoolPresence(context, setup);
     this.retryDelay = setup.settings().cancelCheckInterval();
     this.state = HandlerState.initial(setup.settings().workers()).drained(drained);
-    for (Recovery.Adopted a : adopted) {
-      state = state.adopted(a.job().id(), a.job().attempt(), a.work());
-      steps.watch(a.job().id(), a.work());
-    }
+    takeOver(adopted);
     getContext().getLog().info("handler {} takes work{}, holding {} adopted job(s)", serverName,
         drained ? " once undrained" : "", adopted.size());
     setup.cancels().tell(Topic.subscribe(context.getSelf().narrow()));
@@ -139,6 +145,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       timers.startTimerWithFixedDelay(PollTick.INSTANCE, tablePoll.interval());
       poll();
     }
+    if (attempts.runners().values().stream().anyMatch(r -> r.outlivesHandler())) {
+      timers.startTimerWithFixedDelay(AdoptTick.INSTANCE, retryDelay);
+    }
   }
 
   @Override
@@ -154,6 +163,10 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(Polled.class, this::onPolled)
         .onMessage(StartDone.class, this::onStartDone)
         .onMessage(WorkEnded.class, this::onWorkEnded)
+        .onMessage(WorkRunning.class, this::onWorkRunning)
+        .onMessage(WorkNote.class, this::onWorkNote)
+        .onMessageEquals(AdoptTick.INSTANCE, this::onAdoptTick)
+        .onMessage(HandlerSteps.Adopted.class, this::onAdopted)
         .onMessage(EndRecorded.class, this::onEndRecorded)
         .onMessage(EndsRecorded.class, this::onEndsRecorded)
         .onMessage(Retry.class, this::onRetry)
@@ -212,7 +225,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private void startClaimed(List<Job> jobs) {
     for (Job job : jobs) {
       if (state.stopping()) {
-        steps.record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
+        steps.record(job.id(), () -> attempts.ends().endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
       } else {
         steps.start(job);
       }
@@ -297,7 +310,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     } else {
       StopReason why = slot.stop() == StopReason.CANCEL ? StopReason.CANCEL : StopReason.SHUTDOWN;
       state = state.ending(job.id());
-      steps.record(job.id(), () -> attempts.endUnstarted(job.id(), job.attempt(), why));
+      steps.record(job.id(), () -> attempts.ends().endUnstarted(job.id(), job.attempt(), why));
     }
   }
 
@@ -308,9 +321,57 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       return this;
     }
     state = state.ending(slot.jobId());
-    ends.add(new Attempts.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
+    ends.add(new AttemptEnds.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
     recordEnds();
     return this;
+  }
+
+  private Behavior<HandlerCommand> onWorkRunning(WorkRunning m) {
+    if (state.slot(m.jobId()).filter(s -> s.attempt() == m.attempt()).isPresent()) {
+      steps.markRunning(m);
+    }
+    return this;
+  }
+
+  private Behavior<HandlerCommand> onWorkNote(WorkNote m) {
+    if (state.slot(m.jobId()).filter(s -> s.attempt() == m.attempt()).isPresent()) {
+      steps.note(m);
+    }
+    return this;
+  }
+
+  private Behavior<HandlerCommand> onAdoptTick() {
+    if (state.takesWork() && !adopting) {
+      adopting = true;
+      steps.adopt(setup.recovery(), setup.servedPools(), ADOPT_BATCH);
+    }
+    return this;
+  }
+
+  private Behavior<HandlerCommand> onAdopted(HandlerSteps.Adopted m) {
+    adopting = false;
+    if (m.failure() != null) {
+      getContext().getLog().warn("adopting released attempts failed, trying again in {}: {}", retryDelay, m.failure().toString());
+    } else if (!m.adopted().isEmpty()) {
+      getContext().getLog().info("handler {} adopted {} attempt(s) of a lost handler", serverName, m.adopted().size());
+      takeOver(m.adopted());
+      if (state.stopping()) {
+        apply(state.stopAll()); // let go of them again, for another handler
+      }
+      pools.report(state);
+    }
+    return this;
+  }
+
+  /** Holds and watches attempts recovery took over; those being cancelled are stopped at once. */
+  private void takeOver(List<Recovery.Adopted> adopted) {
+    for (Recovery.Adopted a : adopted) {
+      state = state.adopted(a.job().id(), a.job().attempt(), a.work());
+      steps.watch(a.job().id(), a.work());
+      if (a.cancel()) {
+        apply(state.stop(a.job().id(), StopReason.CANCEL));
+      }
+    }
   }
 
   private void recordEnds() {
@@ -368,7 +429,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     }
     // Held in the table but nothing of it here: a start that failed for good, or a claim whose
     // answer is still on its way (its start then loses to this, and the work is killed).
-    steps.inBackground("deleting job " + m.jobId(), () -> attempts.endUnstarted(m.jobId(), m.attempt(), StopReason.CANCEL));
+    steps.inBackground("deleting job " + m.jobId(), () -> attempts.ends().endUnstarted(m.jobId(), m.attempt(), StopReason.CANCEL));
     return this;
   }
 

@@ -1,10 +1,20 @@
 package org.galley.handler;
 
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.local.OrphanWatchdog;
+import org.galley.handler.noop.NoopRunner;
+import org.galley.handler.local.OrphanWatchdog;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.Runner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import org.galley.handler.runner.Runner;
+import org.galley.handler.slurm.SlurmRunner;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -140,14 +150,19 @@ public final class HandlerNode {
     OrphanWatchdog watchdog = prepared.watchdog;
     system.getWhenTerminated().thenRun(prepared::close);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
-    LocalRunner local = new LocalRunner(settings.killGrace(), blocking, settings.processLauncher());
-    local.requireLauncher();
-    Runner noop = new NoopRunner();
     JobDirectories directories = new JobDirectories(settings.jobsDir());
-    HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings,
-        new Attempts(node.serverName(), jobs, tools, Map.of(local.name(), local, noop.name(), noop), directories,
-            claiming.limits(), claiming.walltime()),
-        new Recovery(node.serverName(), jobs, tools, directories, settings.killGrace(), blocking, Clock.systemUTC()),
+    LocalRunner local = new LocalRunner(settings.killGrace(), blocking, settings.processLauncher(), directories);
+    local.requireLauncher();
+    Map<String, Runner> runners = new HashMap<>(Map.of(local.name(), local, NoopRunner.NAME, new NoopRunner(directories)));
+    if (tools.destinations().all().values().stream().anyMatch(d -> d.runner().equals(SlurmRunner.NAME))) {
+      SlurmRunner slurm = new SlurmRunner(settings.slurm());
+      runners.put(slurm.name(), slurm);
+      system.getWhenTerminated().thenRun(slurm::close);
+    }
+    Attempts attempts = new Attempts(node.serverName(), settings.clusterName(), jobs, tools, runners, claiming.limits(),
+        claiming.walltime(), claiming.maxAttempts());
+    HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings, attempts,
+        new Recovery(node.serverName(), jobs, attempts, directories, LocalRunner.NAME),
         dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis(),
         claiming.tablePoll(node), claiming.outputSize());
     ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),

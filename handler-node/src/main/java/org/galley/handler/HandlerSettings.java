@@ -1,7 +1,10 @@
 package org.galley.handler;
 
+import org.galley.handler.local.LocalRunner;
+
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import org.galley.handler.slurm.SlurmSettings;
 import java.time.Duration;
 
 /**
@@ -16,9 +19,22 @@ import java.time.Duration;
  * @param orphanTimeout how old the heartbeat may get before the orphan watchdog kills the jobs of a
  *     JVM that died
  * @param processLauncher how the local runner starts processes
+ * @param clusterName names this Galley cluster in scheduler job names, {@code galley-<name>-<job>-<attempt>}
+ * @param slurm how the Slurm runner talks to Slurm
  */
 public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInterval, Duration killGrace,
-    Duration shutdownGrace, Duration orphanTimeout, LocalRunner.ProcessLauncher processLauncher) {
+    Duration shutdownGrace, Duration orphanTimeout, LocalRunner.ProcessLauncher processLauncher, String clusterName,
+    SlurmSettings slurm) {
+
+  /** Slurm's defaults: a 1 s poll, 30 s per command, Slurm's own slurm.conf. */
+  public static final SlurmSettings SLURM_DEFAULTS = new SlurmSettings(Duration.ofSeconds(1), Duration.ofSeconds(30), "");
+
+  /** For callers without schedulers (tests): cluster name {@code main}, Slurm's defaults. */
+  public HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInterval, Duration killGrace,
+      Duration shutdownGrace, Duration orphanTimeout, LocalRunner.ProcessLauncher processLauncher) {
+    this(workers, jobsDir, cancelCheckInterval, killGrace, shutdownGrace, orphanTimeout, processLauncher, "main",
+        SLURM_DEFAULTS);
+  }
 
   /** What the stop needs beyond the graces: a few database writes per job and a margin. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(3);
@@ -42,6 +58,7 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("galley.handler.shutdown-grace must not be negative, got " + shutdownGrace);
     }
+    new org.galley.handler.runner.AttemptName(clusterName, 1, 1); // checks the name
     if (orphanTimeout.compareTo(MIN_ORPHAN_TIMEOUT) <= 0) {
       throw new IllegalArgumentException("galley.handler.orphan-timeout must be more than "
           + MIN_ORPHAN_TIMEOUT.toSeconds() + " s (the heartbeat is touched every second), got " + orphanTimeout);
@@ -62,7 +79,9 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
         h.getDuration("kill-grace"),
         h.getDuration("shutdown-grace"),
         h.getDuration("orphan-timeout"),
-        LocalRunner.ProcessLauncher.of(h.getString("process-launcher")));
+        LocalRunner.ProcessLauncher.of(h.getString("process-launcher")),
+        h.getString("cluster-name"),
+        SlurmSettings.fromConfig(config));
   }
 
   /**

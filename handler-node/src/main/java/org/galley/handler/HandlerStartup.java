@@ -91,7 +91,9 @@ final class HandlerStartup extends AbstractBehavior<HandlerCommand> {
   }
 
   private void recover(List<Job> jobs) {
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> setup.recovery().recover(jobs), blocking),
+    var self = getContext().getSelf();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(
+            () -> setup.recovery().recover(jobs, job -> HandlerSteps.progress(self, job)), blocking),
         (result, failure) -> new Recovered(result, jobs, failure));
   }
 

@@ -1,5 +1,7 @@
 package org.galley.handler;
 
+import org.galley.handler.runner.RunningJob;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +27,10 @@ public record HandlerState(
     boolean stopping) {
 
   public HandlerState {
-    if (reserved < 0 || (reserved > 0 && reserved + slots.size() > workers)) {
-      throw new IllegalStateException(
-          "slots overbooked: " + workers + " workers, " + reserved + " reserved, " + slots.size() + " taken");
+    // Reservations are only made from free workers; what the started work then takes may exceed
+    // them (a job of more cores than were free, adopted jobs), which only holds back further claims.
+    if (reserved < 0 || reserved > workers) {
+      throw new IllegalStateException("slots overbooked: " + workers + " workers, " + reserved + " reserved");
     }
     slots = Map.copyOf(slots);
   }
@@ -53,14 +56,18 @@ public record HandlerState(
     OUTPUT_SIZE
   }
 
-  /** One taken slot. {@code work} is null until the attempt has started. */
-  public record JobSlot(long jobId, int attempt, Phase phase, StopReason stop, RunningJob work) {
+  /**
+   * One attempt held here. {@code work} is null until the attempt has started; {@code weight} is the
+   * workers it takes: one while it starts, then what its work takes ({@link RunningJob#slots()}: its
+   * cores for a local process, none for a job waiting or running in a scheduler).
+   */
+  public record JobSlot(long jobId, int attempt, Phase phase, StopReason stop, RunningJob work, int weight) {
     JobSlot with(Phase p) {
-      return new JobSlot(jobId, attempt, p, stop, work);
+      return new JobSlot(jobId, attempt, p, stop, work, weight);
     }
 
     JobSlot with(StopReason s) {
-      return new JobSlot(jobId, attempt, phase, s, work);
+      return new JobSlot(jobId, attempt, phase, s, work, weight);
     }
   }
 
@@ -73,7 +80,12 @@ public record HandlerState(
 
   /** Slots a claim may take now: none while drained or stopping. */
   public int freeSlots() {
-    return takesWork() ? Math.max(0, workers - reserved - slots.size()) : 0;
+    return takesWork() ? Math.max(0, workers - reserved - taken()) : 0;
+  }
+
+  /** Workers the held attempts take. */
+  public int taken() {
+    return slots.values().stream().mapToInt(JobSlot::weight).sum();
   }
 
   /** Whether dispatchers may give it work at all; they are told {@code draining} otherwise. */
@@ -104,8 +116,8 @@ public record HandlerState(
     }
     Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
     jobs.forEach((id, attempt) -> next.put(id, stopping
-        ? new JobSlot(id, attempt, Phase.ENDING, StopReason.SHUTDOWN, null)
-        : new JobSlot(id, attempt, Phase.STARTING, StopReason.NONE, null)));
+        ? new JobSlot(id, attempt, Phase.ENDING, StopReason.SHUTDOWN, null, 1)
+        : new JobSlot(id, attempt, Phase.STARTING, StopReason.NONE, null, 1)));
     return new HandlerState(workers, reserved - requested, next, drained, stopping);
   }
 
@@ -118,7 +130,7 @@ public record HandlerState(
       throw new IllegalStateException("job " + jobId + " already holds a slot");
     }
     Map<Long, JobSlot> next = new LinkedHashMap<>(slots);
-    next.put(jobId, new JobSlot(jobId, attempt, Phase.RUNNING, StopReason.NONE, work));
+    next.put(jobId, new JobSlot(jobId, attempt, Phase.RUNNING, StopReason.NONE, work, work.slots()));
     return new HandlerState(workers, reserved, next, drained, stopping);
   }
 
@@ -138,7 +150,7 @@ public record HandlerState(
   public Change started(long jobId, RunningJob work, boolean marked) {
     JobSlot slot = require(jobId);
     StopReason stop = marked ? slot.stop() : StopReason.CANCEL;
-    JobSlot running = new JobSlot(jobId, slot.attempt(), Phase.RUNNING, stop, work);
+    JobSlot running = new JobSlot(jobId, slot.attempt(), Phase.RUNNING, stop, work, work.slots());
     return new Change(withSlot(running), stop == StopReason.NONE ? List.of() : List.of(running));
   }
 

@@ -1,6 +1,15 @@
 package org.galley.handler;
 
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
+
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -36,7 +45,16 @@ final class HandlerSteps {
   record EndRecorded(long jobId, Runnable step, Throwable failure) implements Done {}
 
   /** {@code ends} recorded, unless it failed (then they are recorded again). */
-  record EndsRecorded(List<Attempts.End> ends, Throwable failure) implements Done {}
+  record EndsRecorded(List<AttemptEnds.End> ends, Throwable failure) implements Done {}
+
+  /** The work of an attempt began to run in its scheduler ({@link Progress#running}). */
+  record WorkRunning(long jobId, int attempt, Instant since) implements Done {}
+
+  /** Why the work of an attempt waits, or that its scheduler does not answer ({@link Progress#note}). */
+  record WorkNote(long jobId, int attempt, String info) implements Done {}
+
+  /** Released attempts of a lost handler taken over here, unless it failed. */
+  record Adopted(List<Recovery.Adopted> adopted, Throwable failure) implements Done {}
 
   private final ActorContext<HandlerCommand> context;
   private final Attempts attempts;
@@ -61,8 +79,35 @@ final class HandlerSteps {
   }
 
   void start(Job job) {
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.start(job), blocking),
+    Progress progress = progress(context.getSelf(), job);
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.start(job, progress), blocking),
         (result, failure) -> new StartDone(job, result, failure));
+  }
+
+  /** What a runner says of the work of one attempt, as messages to the handler. */
+  static Progress progress(ActorRef<HandlerCommand> handler, Job job) {
+    return new Progress() {
+      @Override
+      public void running(Instant since) {
+        handler.tell(new WorkRunning(job.id(), job.attempt(), since));
+      }
+
+      @Override
+      public void note(String info) {
+        handler.tell(new WorkNote(job.id(), job.attempt(), info));
+      }
+    };
+  }
+
+  /** Takes released attempts of these pools and recovers them through their runners. */
+  void adopt(Recovery recovery, Set<String> pools, int max) {
+    ActorRef<HandlerCommand> self = context.getSelf();
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+          Recovery.Result r = recovery.recover(attempts.adoptReleased(pools, max), job -> progress(self, job));
+          r.failed().forEach(recovery::releaseAgain); // not watched here: for another try, here or elsewhere
+          return r;
+        }, blocking),
+        (result, failure) -> new Adopted(result == null ? List.of() : result.adopted(), failure));
   }
 
   /** Tells the actor when the work ends, whatever the reason. */
@@ -77,14 +122,31 @@ final class HandlerSteps {
   }
 
   /** Records the ends of many attempts in one go; the actor keeps their slots taken until it succeeds. */
-  void recordEnds(List<Attempts.End> ends) {
-    context.pipeToSelf(CompletableFuture.runAsync(() -> attempts.recordEnds(ends), blocking),
+  void recordEnds(List<AttemptEnds.End> ends) {
+    context.pipeToSelf(CompletableFuture.runAsync(() -> attempts.ends().recordEnds(ends), blocking),
         (ok, failure) -> new EndsRecorded(ends, failure));
   }
 
-  /** Kills a slot's work; its outcome then tells the actor. */
+  /**
+   * Stops a slot's work; its outcome then tells the actor. For a shutdown, work that outlives the
+   * handler is only let go of ({@link RunningJob#detach()}), to be adopted; anything else is killed.
+   */
   void kill(JobSlot slot) {
-    inBackground("killing job " + slot.jobId() + " (" + slot.work().externalId() + ")", slot.work()::kill);
+    RunningJob work = slot.work();
+    if (slot.stop() == HandlerState.StopReason.SHUTDOWN) {
+      inBackground("letting go of job " + slot.jobId() + " (" + work.externalId() + ")", work::detach);
+    } else {
+      inBackground("killing job " + slot.jobId() + " (" + work.externalId() + ")", work::kill);
+    }
+  }
+
+  /** Records that the work of an attempt began to run. */
+  void markRunning(WorkRunning m) {
+    inBackground("marking job " + m.jobId() + " running", () -> attempts.markRunning(m.jobId(), m.attempt(), m.since()));
+  }
+
+  void note(WorkNote m) {
+    inBackground("noting why job " + m.jobId() + " waits", () -> attempts.note(m.jobId(), m.attempt(), m.info()));
   }
 
   /** A blocking step nobody waits for: the table or the work's outcome tells how it went. */

@@ -1,5 +1,11 @@
 package org.galley.handler;
 
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.noop.NoopRunner;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -61,10 +67,11 @@ class AttemptsIT {
   @BeforeEach
   void newPool() {
     pool = "attempts-" + POOLS.incrementAndGet();
-    LocalRunner local = new LocalRunner(Duration.ZERO, BLOCKING);
-    NoopRunner noop = new NoopRunner();
-    attempts = new Attempts(HANDLER, store, HandlerHarness.TOOLS, Map.of(local.name(), local, noop.name(), noop),
-        new JobDirectories(jobsDir));
+    JobDirectories dirs = new JobDirectories(jobsDir);
+    LocalRunner local = new LocalRunner(Duration.ZERO, BLOCKING, LocalRunner.ProcessLauncher.PERL, dirs);
+    NoopRunner noop = new NoopRunner(dirs);
+    attempts = new Attempts(HANDLER, "main", store, HandlerHarness.TOOLS, Map.of(local.name(), local, noop.name(), noop),
+        org.galley.core.settings.JobLimits.NONE, java.util.Optional.empty(), 3);
   }
 
   /** A sleep job, claimed in the table by this handler. */
@@ -89,13 +96,13 @@ class AttemptsIT {
   void aNoopJobGoesThroughRunningToOkWithExitCodeZeroAndNoProcess() throws Exception {
     store.insert(new NewJob("alice", "noop", "1.0", Map.of(), pool));
     Job job = store.claimNew(pool, HANDLER, 1).get(0);
-    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     assertTrue(started.marked());
     Job running = store.find(job.id()).orElseThrow();
     assertEquals(JobState.RUNNING, running.state());
     assertEquals("noop", running.runner());
     assertEquals("noop", running.externalId());
-    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.NONE);
+    attempts.ends().recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.NONE);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.OK, after.state());
     assertEquals(0, after.exitCode());
@@ -107,10 +114,10 @@ class AttemptsIT {
   void aStartThatLosesToACancelSaysSoAndTheJobEndsDeleted() throws Exception {
     Job job = claimedSleep(100);
     store.cancel(job.id());
-    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     assertFalse(started.marked(), "the job was deleting, not queued");
     started.work().kill();
-    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.CANCEL);
+    attempts.ends().recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.CANCEL);
     assertEquals(JobState.DELETED, state(job));
   }
 
@@ -118,10 +125,10 @@ class AttemptsIT {
   void aStartThatLosesToARequeueLeavesTheNextAttemptAlone() throws Exception {
     Job job = claimedSleep(100);
     store.requeue(job.id(), job.attempt(), "handler lost");
-    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     assertFalse(started.marked());
     started.work().kill();
-    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.CANCEL);
+    attempts.ends().recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.CANCEL);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.NEW, after.state());
     assertEquals(2, after.attempt());
@@ -130,10 +137,10 @@ class AttemptsIT {
   @Test
   void anEndThatLostToACancelDeletesTheJob() throws Exception {
     Job job = claimedSleep(0);
-    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     assertTrue(started.marked());
     store.cancel(job.id());
-    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.NONE);
+    attempts.ends().recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.NONE);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.DELETED, after.state());
     assertEquals(0, after.exitCode());
@@ -142,17 +149,17 @@ class AttemptsIT {
   @Test
   void aJobThatEndedByItselfWhileTheHandlerStopsIsRecordedNotGivenBack() throws Exception {
     Job job = claimedSleep(0);
-    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
-    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.SHUTDOWN);
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
+    attempts.ends().recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.SHUTDOWN);
     assertEquals(JobState.OK, state(job));
   }
 
   @Test
   void aJobKilledBecauseTheHandlerStopsIsGivenBackUnderTheNextAttempt() throws Exception {
     Job job = claimedSleep(100);
-    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job));
+    Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     started.work().kill();
-    attempts.recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.SHUTDOWN);
+    attempts.ends().recordEnd(job.id(), job.attempt(), started.work(), outcomeOf(started.work()), StopReason.SHUTDOWN);
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.NEW, after.state());
     assertEquals(2, after.attempt());
@@ -162,11 +169,11 @@ class AttemptsIT {
   @Test
   void aLaterAttemptRunsInAFreshDirectoryAndKeepsTheEarlierOne() throws Exception {
     Job first = claimedSleep(0);
-    Attempts.Started one = assertInstanceOf(Attempts.Started.class, attempts.start(first));
+    Attempts.Started one = assertInstanceOf(Attempts.Started.class, attempts.start(first, org.galley.handler.runner.Progress.NONE));
     outcomeOf(one.work());
     store.requeue(first.id(), first.attempt(), "handler lost");
     Job second = store.claimNew(pool, HANDLER, 1).get(0);
-    Attempts.Started two = assertInstanceOf(Attempts.Started.class, attempts.start(second));
+    Attempts.Started two = assertInstanceOf(Attempts.Started.class, attempts.start(second, org.galley.handler.runner.Progress.NONE));
     outcomeOf(two.work());
     assertEquals(jobsDir.resolve(Long.toString(first.id())), one.work().directory());
     assertEquals(jobsDir.resolve(first.id() + ".a2"), two.work().directory());
@@ -179,7 +186,7 @@ class AttemptsIT {
     Tool sleep = HandlerHarness.TOOLS.find("sleep").orElseThrow();
     store.insert(new NewJob("alice", "sleep", sleep.version(), Map.of("seconds", 99999L), pool));
     Job job = store.claimNew(pool, HANDLER, 1).get(0);
-    Attempts.NotStarted not = assertInstanceOf(Attempts.NotStarted.class, attempts.start(job));
+    Attempts.NotStarted not = assertInstanceOf(Attempts.NotStarted.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     Job after = store.find(job.id()).orElseThrow();
     assertEquals(JobState.ERROR, after.state());
     assertEquals(not.why(), after.info());

@@ -1,5 +1,7 @@
 package org.galley.handler;
 
+import org.galley.handler.runner.RunOutcome;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -7,8 +9,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EndBatchTest {
-  static Attempts.End end(long id) {
-    return new Attempts.End(id, 1, null, RunOutcome.exited(0), HandlerState.StopReason.NONE);
+  static AttemptEnds.End end(long id) {
+    return new AttemptEnds.End(id, 1, null, RunOutcome.exited(0), HandlerState.StopReason.NONE);
   }
 
   @Test
@@ -29,7 +31,7 @@ class EndBatchTest {
   void theEndsOfAFailedWriteAreWrittenAgain() {
     EndBatch batch = new EndBatch();
     batch.add(end(1));
-    List<Attempts.End> first = batch.take().orElseThrow();
+    List<AttemptEnds.End> first = batch.take().orElseThrow();
     batch.add(end(2));
     batch.written();
     batch.retry(first);

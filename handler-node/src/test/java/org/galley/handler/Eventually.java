@@ -5,10 +5,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /** Polls an assertion until it holds or a deadline passes; the last failure is rethrown. */
-final class Eventually {
+public final class Eventually {
   private Eventually() {}
 
-  static void within(Duration max, Runnable assertion) {
+  public static void within(Duration max, Runnable assertion) {
     long deadline = System.nanoTime() + max.toNanos();
     while (true) {
       try {
@@ -24,7 +24,7 @@ final class Eventually {
   }
 
   /** Checks an assertion over and over for {@code period}: for what must not happen for a while. */
-  static void holdsFor(Duration period, Runnable assertion) {
+  public static void holdsFor(Duration period, Runnable assertion) {
     long end = System.nanoTime() + period.toNanos();
     do {
       assertion.run();

@@ -1,5 +1,7 @@
 package org.galley.handler;
 
+import org.galley.handler.local.AttemptMarker;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,7 @@
 package org.galley.handler;
 
+import org.galley.handler.local.LocalRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;

@@ -1,5 +1,13 @@
 package org.galley.handler;
 
+import org.galley.handler.local.AttemptMarker;
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.local.ProcessGroups;
+import org.galley.handler.local.ProcessIdentity;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +63,7 @@ class HandlerRecoveryIT extends HandlerFixture {
   private RunningJob startedBefore(Job job) throws Exception {
     Tool tool = HandlerHarness.TOOLS.find(job.toolId()).orElseThrow();
     Path dir = new JobDirectories(varDir.resolve("jobs")).prepare(job.id(), job.attempt());
-    return previousRunner.start(new RunRequest(job.id(), job.attempt(), dir,
+    return previousRunner.start(RunRequest.local(job.id(), job.attempt(), dir,
         ToolRegistry.render(tool, job.inputs(), dir), Optional.empty()));
   }
 

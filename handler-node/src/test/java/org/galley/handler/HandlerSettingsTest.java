@@ -1,5 +1,7 @@
 package org.galley.handler;
 
+import org.galley.handler.local.LocalRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

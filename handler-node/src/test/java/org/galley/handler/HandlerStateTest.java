@@ -1,5 +1,8 @@
 package org.galley.handler;
 
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +36,19 @@ class HandlerStateTest {
 
     @Override
     public void kill() {}
+
+    @Override
+    public boolean runsAlready() {
+      return true;
+    }
+
+    @Override
+    public int slots() {
+      return 1;
+    }
+
+    @Override
+    public void detach() {}
   }
 
   private static final RunningJob WORK = new FakeWork("42");
@@ -67,7 +83,7 @@ class HandlerStateTest {
     HandlerState s = HandlerState.initial(4).reserve(3).claimed(3, Map.of(7L, 1));
     assertEquals(0, s.reserved());
     assertEquals(3, s.freeSlots());
-    assertEquals(new JobSlot(7, 1, Phase.STARTING, StopReason.NONE, null), s.slot(7).orElseThrow());
+    assertEquals(new JobSlot(7, 1, Phase.STARTING, StopReason.NONE, null, 1), s.slot(7).orElseThrow());
   }
 
   @Test
@@ -152,7 +168,7 @@ class HandlerStateTest {
   @Test
   void jobsClaimedWhileStoppingAreToBeGivenBackNotStarted() {
     HandlerState s = HandlerState.initial(2).reserve(2).stopAll().state().claimed(2, Map.of(7L, 1));
-    assertEquals(new JobSlot(7, 1, Phase.ENDING, StopReason.SHUTDOWN, null), s.slot(7).orElseThrow());
+    assertEquals(new JobSlot(7, 1, Phase.ENDING, StopReason.SHUTDOWN, null, 1), s.slot(7).orElseThrow());
   }
 
   @Test
@@ -182,7 +198,7 @@ class HandlerStateTest {
   @Test
   void adoptedJobsHoldRunningSlotsEvenBeyondTheWorkers() {
     HandlerState s = HandlerState.initial(1).adopted(7, 1, WORK).adopted(8, 2, WORK);
-    assertEquals(new JobSlot(8, 2, Phase.RUNNING, StopReason.NONE, WORK), s.slot(8).orElseThrow());
+    assertEquals(new JobSlot(8, 2, Phase.RUNNING, StopReason.NONE, WORK, 1), s.slot(8).orElseThrow());
     assertEquals(0, s.freeSlots());
     assertThrows(IllegalStateException.class, () -> s.reserve(1));
     assertEquals(0, s.ending(7).freed(7).freeSlots(), "still one adopted job for one worker");

@@ -12,17 +12,17 @@ import java.util.Optional;
  * Reads /proc to see which processes live. A zombie counts as dead: killed orphans are reparented
  * to PID 1, which in a container may never reap them, but they run no code.
  */
-final class ProcessTable {
+public final class ProcessTable {
   private ProcessTable() {}
 
   /** state, ppid, pgrp, session of a process, if it exists. */
-  record Stat(char state, long ppid, long pgrp, long session) {
+  public record Stat(char state, long ppid, long pgrp, long session) {
     boolean living() {
       return state != 'Z' && state != 'X';
     }
   }
 
-  static Optional<Stat> stat(long pid) {
+  public static Optional<Stat> stat(long pid) {
     try {
       String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // The command name is in parentheses and may hold spaces: fields follow the last ')'.
@@ -33,12 +33,12 @@ final class ProcessTable {
     }
   }
 
-  static boolean living(long pid) {
+  public static boolean living(long pid) {
     return stat(pid).map(Stat::living).orElse(false);
   }
 
   /** Processes of group {@code pgid} that are not zombies. */
-  static List<Long> livingMembers(long pgid) {
+  public static List<Long> livingMembers(long pgid) {
     List<Long> out = new ArrayList<>();
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path p : procs) {

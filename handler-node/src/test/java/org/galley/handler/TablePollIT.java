@@ -1,5 +1,7 @@
 package org.galley.handler;
 
+import org.galley.handler.local.LocalRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,7 +82,7 @@ class TablePollIT extends HandlerFixture {
     NodeSettings node = new NodeSettings(Set.of(Roles.HANDLER), Set.of(pool), name, dir);
     HandlerSettings settings = new HandlerSettings(workers, dir.resolve("jobs"), Duration.ofMillis(300), Duration.ofMillis(300),
         Duration.ofSeconds(5), Duration.ofSeconds(8), LocalRunner.ProcessLauncher.PERL);
-    Claiming claiming = new Claiming(List.of(method), statics, JobLimits.NONE, walltime, outputSize, pollInterval, 100, hints);
+    Claiming claiming = new Claiming(List.of(method), statics, JobLimits.NONE, walltime, outputSize, pollInterval, 100, hints, 3);
     HandlerNode.start(kit.system(), node, settings, store, TOOLS, p -> kit.<org.galley.protocol.DispatchProtocol.DispatcherCommand>createTestProbe().ref(),
         cancels, drains, registry, claiming);
     return hints;

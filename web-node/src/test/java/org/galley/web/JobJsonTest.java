@@ -19,7 +19,7 @@ class JobJsonTest {
   static final Job RUNNING = new Job(7, "alice", "sort_lines", "1.0", Map.of("text", "b\na", "n", 2L),
       "default", "handler-a", JobState.RUNNING, 2, "local", "4242", null, null, "/var/jobs/7",
       Instant.parse("2024-05-01T12:00:00Z"), Instant.parse("2024-05-01T12:00:01.5Z"),
-      Instant.parse("2024-05-01T12:00:01.5Z"), null);
+      Instant.parse("2024-05-01T12:00:01.5Z"), null, null, null);
 
   @Test
   void showsAUserTheJobInSnakeCaseWithIsoTimes() throws Exception {

@@ -34,6 +34,8 @@ final class JobClaims {
    * {@code job_new_queue}; a join with the CTE would hide them and scan the backlog instead.
    */
   private static final String CLAIMABLE = " j.state = 'new' AND j.assign_with = (SELECT method FROM params)"
+      // A resubmitted job waits out its rule's delay.
+      + " AND (j.not_before IS NULL OR j.not_before <= now())"
       + " AND (j.handler = (SELECT me FROM params) OR (j.handler IS NULL AND (SELECT unassigned FROM params))) ";
 
   static final String CLAIM = """

@@ -38,7 +38,21 @@ final class JobRows {
         instant(rs.getTimestamp("create_time")),
         instant(rs.getTimestamp("update_time")),
         instant(rs.getTimestamp("start_time")),
-        instant(rs.getTimestamp("end_time")));
+        instant(rs.getTimestamp("end_time")),
+        optional(rs, "destination"),
+        optional(rs, "external_name"));
+  }
+
+  /** A column some statements do not return (those written before it existed). */
+  private static String optional(ResultSet rs, String column) throws SQLException {
+    try {
+      return rs.getString(rs.findColumn(column));
+    } catch (SQLException e) {
+      if ("42703".equals(e.getSQLState()) || e.getMessage().contains("column name")) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   static String inputsToJson(Map<String, Object> inputs) {

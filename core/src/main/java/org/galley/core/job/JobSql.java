@@ -109,7 +109,7 @@ final class JobSql {
           -- never comes back the reaper releases it (RELEASE_PRESET).
           handler = CASE WHEN state = 'deleting' OR assign_with IN ('db-preassign', 'db-self', 'mem-self') THEN handler END,
           end_time = CASE WHEN state = 'deleting' THEN now() END,
-          runner = NULL, external_id = NULL, exit_code = NULL, start_time = NULL,
+          runner = NULL, external_id = NULL, external_name = NULL, exit_code = NULL, start_time = NULL,
           info = ?, update_time = now()                                            -- info
         WHERE id = ? AND attempt = ? AND state IN ('queued', 'running', 'deleting')  -- id, attempt
         RETURNING id, attempt, state, handler, info)
@@ -134,6 +134,7 @@ final class JobSql {
                       ELSE ? END,                                                                            -- reason
           runner = CASE WHEN attempt >= ? THEN runner END,                                                   -- max attempts
           external_id = CASE WHEN attempt >= ? THEN external_id END,                                         -- max attempts
+          external_name = NULL,
           start_time = CASE WHEN attempt >= ? THEN start_time END,                                           -- max attempts
           update_time = now()
         WHERE handler = ? AND state IN ('queued', 'running', 'deleting')                                     -- handler

@@ -21,6 +21,11 @@ public final class JobStore {
   private final DataSource dataSource;
   private final JobClaims claims;
 
+  /** The steps of attempts whose runners submit, wait in a scheduler's queue, or outlive their handler. */
+  public RunnerSteps runnerSteps() {
+    return new RunnerSteps(this);
+  }
+
   public JobStore(DataSource dataSource) {
     this.dataSource = dataSource;
     this.claims = new JobClaims(dataSource);
@@ -180,6 +185,8 @@ public final class JobStore {
    * afterwards: {@code new} ones need dispatching, {@code error} ones used their last attempt.
    */
   public List<Job> requeueAllHeldBy(String handler, int maxAttempts, String reason) {
+    // Scheduler jobs outlive the handler: they are released for adoption, not run again.
+    runnerSteps().releaseAllHeldBy(handler, reason + "; its scheduler job awaits adoption by another handler of the pool");
     Object m = maxAttempts;
     return query(JobSql.REQUEUE_ALL_HELD_BY, m, m, m, m, m, reason, reason, m, m, m, handler);
   }
@@ -246,7 +253,7 @@ public final class JobStore {
     return query(sql.toString(), args.toArray());
   }
 
-  private boolean update(String sql, Object... args) {
+  boolean update(String sql, Object... args) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
       return ps.executeUpdate() > 0;
     } catch (SQLException e) {
@@ -259,7 +266,7 @@ public final class JobStore {
     return jobs.isEmpty() ? Optional.empty() : Optional.of(jobs.get(0));
   }
 
-  private List<Job> query(String sql, Object... args) {
+  List<Job> query(String sql, Object... args) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
         ResultSet rs = ps.executeQuery()) {
       List<Job> out = new ArrayList<>();

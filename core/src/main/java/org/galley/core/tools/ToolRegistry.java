@@ -22,9 +22,16 @@ import org.galley.core.destinations.Destinations;
 public final class ToolRegistry {
 
   private final SortedMap<String, Tool> tools;
+  private final Destinations destinations;
 
-  private ToolRegistry(SortedMap<String, Tool> tools) {
+  private ToolRegistry(SortedMap<String, Tool> tools, Destinations destinations) {
     this.tools = Collections.unmodifiableSortedMap(tools);
+    this.destinations = destinations;
+  }
+
+  /** The destinations the tools were checked against: where their jobs run. */
+  public Destinations destinations() {
+    return destinations;
   }
 
   /**
@@ -61,7 +68,7 @@ public final class ToolRegistry {
         throw new IllegalArgumentException("tool '" + tool.id() + "': id: duplicate");
       }
     }
-    return new ToolRegistry(byId);
+    return new ToolRegistry(byId, destinations);
   }
 
   private static void checkDestination(Tool tool, Destinations destinations) {

@@ -1,4 +1,16 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
+import org.galley.core.destinations.Destination;
+import org.galley.handler.runner.AttemptName;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.RecoverRequest;
+import org.galley.handler.runner.Recovered;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.ToolFiles;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.Runner;
+import org.galley.handler.runner.RunningJob;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,16 +105,25 @@ public final class LocalRunner implements Runner {
   private final Duration killGrace;
   private final Executor blocking;
   private final ProcessLauncher launcher;
+  private final JobDirectories directories;
+  private final LocalRecovery recovery;
 
   /**
    * @param killGrace time between SIGTERM and SIGKILL of a group being stopped; zero kills at once
    * @param blocking where exit codes are read and groups signalled
    * @param launcher how processes are started
    */
-  public LocalRunner(Duration killGrace, Executor blocking, ProcessLauncher launcher) {
+  public LocalRunner(Duration killGrace, Executor blocking, ProcessLauncher launcher, JobDirectories directories) {
     this.killGrace = killGrace;
     this.blocking = blocking;
     this.launcher = launcher;
+    this.directories = directories;
+    this.recovery = new LocalRecovery(killGrace, blocking, Clock.systemUTC());
+  }
+
+  /** For callers that make their directories themselves (tests): {@link #prepare} is not available. */
+  public LocalRunner(Duration killGrace, Executor blocking, ProcessLauncher launcher) {
+    this(killGrace, blocking, launcher, null);
   }
 
   /** Starts jobs with the perl launcher. */
@@ -129,18 +153,56 @@ public final class LocalRunner implements Runner {
     return NAME;
   }
 
+  /** Its processes die with the handler's orphan watchdog: a lost handler's attempts are requeued. */
   @Override
-  public RunningJob start(RunRequest request) throws IOException {
+  public boolean outlivesHandler() {
+    return false;
+  }
+
+  @Override
+  public Path prepare(AttemptName attempt, Destination destination) throws IOException {
+    return directories.prepare(attempt.jobId(), attempt.attempt());
+  }
+
+  @Override
+  public RunningJob start(RunRequest request, Progress progress) throws IOException {
     Path dir = request.directory().toAbsolutePath().normalize();
-    writeFiles(dir, request.commandLine().files());
+    ToolFiles.write(dir, request.commandLine().files(), RESERVED_FILES);
     Path stdin = request.commandLine().stdin().map(dir::resolve).orElse(Path.of("/dev/null"));
+    List<String> argv = withResources(request);
     JobLeader leader = launcher == ProcessLauncher.PERL
-        ? JobLeader.launch(dir, stdin, request.commandLine().argv())
-        : JobLeader.spawn(dir, stdin, request.commandLine().argv(), WRAPPER, LEADERSHIP_TIMEOUT);
+        ? JobLeader.launch(dir, stdin, argv)
+        : JobLeader.spawn(dir, stdin, argv, WRAPPER, LEADERSHIP_TIMEOUT);
     markAttempt(leader, dir);
     log.debug("job {} attempt {} started as process group {} in {}",
         request.jobId(), request.attempt(), leader.pid(), dir);
-    return new LocalJob(leader, dir, request.walltime());
+    return new LocalJob(leader, dir, request.walltime(), request.resources().cores());
+  }
+
+  /**
+   * The tool's argv, behind env(1) and prlimit(1) when the tool asked for resources: the job sees
+   * {@code GALLEY_SLOTS} (and {@code GALLEY_MEMORY_MB}), and its memory is capped as an address-space
+   * limit (RLIMIT_AS) that every process of the job inherits, so an allocation past it fails in the
+   * tool itself. Both are exec'd programs given whole arguments: nothing is parsed by a shell. A tool
+   * without a request runs as it is (one exec less), like a 1-core job without a memory limit.
+   */
+  static List<String> withResources(RunRequest request) {
+    var r = request.resources();
+    if (r.cores() <= 1 && r.memMb().isEmpty()) {
+      return request.commandLine().argv();
+    }
+    List<String> argv = new ArrayList<>(List.of("env", "GALLEY_SLOTS=" + r.cores()));
+    r.memMb().ifPresent(mb -> {
+      argv.add("GALLEY_MEMORY_MB=" + mb);
+      argv.addAll(List.of("prlimit", "--as=" + mb * 1024 * 1024, "--"));
+    });
+    argv.addAll(request.commandLine().argv());
+    return argv;
+  }
+
+  @Override
+  public Recovered recover(RecoverRequest request, Progress progress) {
+    return recovery.recover(request);
   }
 
   /**
@@ -163,20 +225,6 @@ public final class LocalRunner implements Runner {
     }
   }
 
-  private static void writeFiles(Path dir, Map<Path, String> files) throws IOException {
-    for (Map.Entry<Path, String> f : files.entrySet()) {
-      Path target = dir.resolve(f.getKey()).normalize();
-      if (!target.startsWith(dir) || target.equals(dir)) {
-        throw new IOException("tool file " + f.getKey() + " is outside the job directory");
-      }
-      if (target.getParent().equals(dir) && RESERVED_FILES.contains(target.getFileName().toString())) {
-        throw new IOException("tool file " + f.getKey() + " takes a name the runner uses");
-      }
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, f.getValue(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-    }
-  }
-
   /** One started process group. */
   private final class LocalJob implements RunningJob {
     private final JobLeader leader;
@@ -186,7 +234,10 @@ public final class LocalRunner implements Runner {
     private final StopCause stopCause = new StopCause();
     private final CompletableFuture<RunOutcome> outcome;
 
-    LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime) {
+    private final int slots;
+
+    LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime, int slots) {
+      this.slots = slots;
       this.leader = leader;
       this.pgid = leader.pid();
       this.dir = dir;
@@ -214,6 +265,16 @@ public final class LocalRunner implements Runner {
     }
 
     @Override
+    public boolean runsAlready() {
+      return true;
+    }
+
+    @Override
+    public int slots() {
+      return slots;
+    }
+
+    @Override
     public CompletionStage<RunOutcome> outcome() {
       return outcome;
     }
@@ -223,6 +284,17 @@ public final class LocalRunner implements Runner {
       if (stopCause.set(RunOutcome.Ending.KILLED) && !outcome.isDone()) {
         stopGroup();
       }
+    }
+
+    /** A local process may not outlive its handler's watch: it is killed. */
+    @Override
+    public void detach() {
+      kill();
+    }
+
+    @Override
+    public void endRecorded() {
+      AttemptMarker.remove(dir);
     }
 
     /**
@@ -262,7 +334,7 @@ public final class LocalRunner implements Runner {
   }
 
   /** The exit code the wrapper wrote in {@code dir}, if it got to write one. Blocks (a file). */
-  static Optional<Integer> readExitCode(Path dir) {
+  public static Optional<Integer> readExitCode(Path dir) {
     try {
       String text = Files.readString(dir.resolve("exit_code")).trim();
       // Empty: the wrapper was killed between creating the file and writing it.

@@ -1,4 +1,4 @@
-package org.galley.handler;
+package org.galley.handler.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +15,21 @@ import java.util.Optional;
  * every group so marked when the handler's heartbeat stops, and a restarted handler reads it to
  * tell its own process from another that got the same pid. Every method blocks (files).
  */
-final class AttemptMarker {
-  static final String FILE = "pgid";
-  static final String TEMP_FILE = "pgid.tmp";
+public final class AttemptMarker {
+  public static final String FILE = "pgid";
+  public static final String TEMP_FILE = "pgid.tmp";
 
   private AttemptMarker() {}
 
   /** Writes the marker whole (a temporary name, then a rename), so no reader sees half of it. */
-  static void write(Path dir, ProcessIdentity leader) throws IOException {
+  public static void write(Path dir, ProcessIdentity leader) throws IOException {
     Path tmp = dir.resolve(TEMP_FILE);
     Files.writeString(tmp, leader.format() + "\n", StandardCharsets.US_ASCII);
     Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** The marked group leader, if the attempt's directory has a readable marker. */
-  static Optional<ProcessIdentity> read(Path dir) {
+  public static Optional<ProcessIdentity> read(Path dir) {
     try {
       return ProcessIdentity.parse(Files.readString(dir.resolve(FILE), StandardCharsets.US_ASCII));
     } catch (IOException e) {
@@ -38,7 +38,7 @@ final class AttemptMarker {
   }
 
   /** The attempt's end is recorded: nothing of it may run any more. */
-  static void remove(Path dir) {
+  public static void remove(Path dir) {
     try {
       Files.deleteIfExists(dir.resolve(FILE));
     } catch (NoSuchFileException e) {

@@ -1,4 +1,4 @@
-package org.galley.handler;
+package org.galley.handler.local;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,6 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
+import org.galley.handler.runner.RunOutcome;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.galley.handler;
+package org.galley.handler.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * may have outlived their parent (then they are nobody's descendants any more), so the group is
  * signalled with kill(1), which the kernel applies to every member at once.
  */
-final class ProcessGroups {
+public final class ProcessGroups {
   private static final Logger log = LoggerFactory.getLogger(ProcessGroups.class);
 
   private ProcessGroups() {}
@@ -25,7 +25,7 @@ final class ProcessGroups {
    * then there is no group of that id to signal. Blocks up to {@code max}; returns whether it leads
    * (always true where there is no /proc to look in).
    */
-  static boolean awaitLeadership(Process process, Duration max) {
+  public static boolean awaitLeadership(Process process, Duration max) {
     Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
     if (!Files.isDirectory(Path.of("/proc", "self"))) {
       return true;
@@ -68,7 +68,7 @@ final class ProcessGroups {
    * Sends {@code signal} (a name such as TERM or KILL) to every process of group {@code pgid}.
    * Blocks while kill(1) runs. Returns whether some process got it.
    */
-  static boolean signal(long pgid, String signal) {
+  public static boolean signal(long pgid, String signal) {
     // kill -- -1 would signal every process we may signal, and 0 our own group: never.
     if (pgid <= 1) {
       throw new IllegalArgumentException("refusing to signal process group " + pgid);

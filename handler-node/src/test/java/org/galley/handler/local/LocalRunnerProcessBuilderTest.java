@@ -1,4 +1,4 @@
-package org.galley.handler;
+package org.galley.handler.local;
 
 import java.time.Duration;
 

@@ -1,4 +1,12 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
+import org.galley.handler.ProcessTable;
+
+import org.galley.handler.Eventually;
+
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +32,7 @@ class PerlLauncherTest {
 
   private RunningJob start(String name, List<String> argv) throws Exception {
     Path attempt = Files.createDirectory(dir.resolve(name));
-    return runner.start(new RunRequest(1, 1, attempt, new CommandLine(argv, Optional.empty(), Map.of()), Optional.empty()));
+    return runner.start(RunRequest.local(1, 1, attempt, new CommandLine(argv, Optional.empty(), Map.of()), Optional.empty()));
   }
 
   private static void killLauncher(PerlLauncher launcher) throws Exception {

@@ -1,4 +1,4 @@
-package org.galley.handler;
+package org.galley.handler.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,10 @@ import java.util.Optional;
  * start time it names one process, so a handler that comes back after its jobs' pids may have
  * been reused never adopts or kills a stranger. Linux only (/proc); reading blocks briefly.
  */
-record ProcessIdentity(long pid, long startTime) {
+public record ProcessIdentity(long pid, long startTime) {
 
   /** What /proc says of a process now. */
-  record Stat(char state, long pgrp, long startTime) {
+  public record Stat(char state, long pgrp, long startTime) {
     /** A zombie runs no code any more; its parent has only not reaped it yet. */
     boolean living() {
       return state != 'Z' && state != 'X';
@@ -22,7 +22,7 @@ record ProcessIdentity(long pid, long startTime) {
   }
 
   /** The process holding {@code pid} now, or empty if none does. */
-  static Optional<Stat> stat(long pid) {
+  public static Optional<Stat> stat(long pid) {
     try {
       String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // The command name is in parentheses and may hold anything; the fields after it start at
@@ -35,12 +35,12 @@ record ProcessIdentity(long pid, long startTime) {
   }
 
   /** The identity of the process holding {@code pid} now, if one does. */
-  static Optional<ProcessIdentity> of(long pid) {
+  public static Optional<ProcessIdentity> of(long pid) {
     return stat(pid).map(s -> new ProcessIdentity(pid, s.startTime()));
   }
 
   /** Reads {@code "PID STARTTIME"}, as the runner's marker file holds it. */
-  static Optional<ProcessIdentity> parse(String text) {
+  public static Optional<ProcessIdentity> parse(String text) {
     String[] f = text.trim().split("\\s+");
     if (f.length != 2) {
       return Optional.empty();
@@ -54,12 +54,12 @@ record ProcessIdentity(long pid, long startTime) {
   }
 
   /** {@code "PID STARTTIME"}, what {@link #parse} reads. */
-  String format() {
+  public String format() {
     return pid + " " + startTime;
   }
 
   /** Whether this very process still runs (not a zombie, and its pid not reused since). */
-  boolean alive() {
+  public boolean alive() {
     return stat(pid).filter(s -> s.startTime() == startTime && s.living()).isPresent();
   }
 
@@ -69,7 +69,7 @@ record ProcessIdentity(long pid, long startTime) {
    * keeps the number reserved while any member of the group lives, so the group, if any is left,
    * is still the one this process led.
    */
-  boolean groupIsOurs() {
+  public boolean groupIsOurs() {
     return stat(pid).map(s -> s.startTime() == startTime).orElse(true);
   }
 }

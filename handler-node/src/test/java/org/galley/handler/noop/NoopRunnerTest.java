@@ -1,4 +1,8 @@
-package org.galley.handler;
+package org.galley.handler.noop;
+
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +20,8 @@ class NoopRunnerTest {
   @TempDir Path dir;
 
   private RunningJob start() {
-    return new NoopRunner().start(new RunRequest(7, 1, dir, new CommandLine(List.of("true"), Optional.empty(), Map.of()),
-        Optional.empty()));
+    return new NoopRunner().start(RunRequest.local(7, 1, dir, new CommandLine(List.of("true"), Optional.empty(), Map.of()),
+        Optional.empty()), org.galley.handler.runner.Progress.NONE);
   }
 
   @Test

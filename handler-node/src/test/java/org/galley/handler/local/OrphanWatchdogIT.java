@@ -1,4 +1,8 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
+import org.galley.handler.ProcessTable;
+
+import org.galley.handler.Eventually;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,5 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * only then is the job reported started, so its group exists before anyone may signal it. The
  * leader forks and execs the tool, waits for it, writes {@code exit_code} with one write(2) and
  * SIGKILLs its own group (whatever the job left running), like the wrapper. So the leader, a child
- * of the launcher, is the job's session and group leader and its external id; {@link Recovery},
+ * of the launcher, is the job's session and group leader and its external id; {@link LocalRecovery},
  * {@link AdoptedProcess} and the {@link OrphanWatchdog} see the same files and groups as before.
  *
  * <p>The launcher never blocks on one job: it watches, with select(2), its stdin and one pipe per

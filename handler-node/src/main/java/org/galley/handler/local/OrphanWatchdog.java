@@ -1,4 +1,5 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Kills the jobs of a handler JVM that died without stopping them (kill -9, OOM killer, power loss
  * of the JVM only), before the cluster gives those jobs to another handler: invariant 2, no two
  * attempts of a job at once. Jobs are their own sessions and outlive the JVM on purpose, so that a
- * handler restarted under the same name can adopt them ({@link Recovery}); this bounds how long.
+ * handler restarted under the same name can adopt them ({@link LocalRecovery}); this bounds how long.
  *
  * <p>The JVM touches {@code <jobs-dir>/.heartbeat} every second. At start it launches one watchdog
  * process, detached with setsid(1) so it outlives the JVM: {@link #SCRIPT}, a constant shell script
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * A jobs directory serves one handler JVM at a time; {@code .lock} holds it (the kernel releases the
  * lock of a dead JVM).
  */
-final class OrphanWatchdog {
+public final class OrphanWatchdog {
   private static final Logger log = LoggerFactory.getLogger(OrphanWatchdog.class);
   static final String HEARTBEAT = ".heartbeat";
   static final String OWNER = ".watchdog";
@@ -105,7 +106,7 @@ final class OrphanWatchdog {
    *
    * @throws IllegalStateException if another live handler JVM uses the directory, or no watchdog runs
    */
-  static OrphanWatchdog start(Path jobsDir, Duration timeout) throws IOException {
+  public static OrphanWatchdog start(Path jobsDir, Duration timeout) throws IOException {
     Files.createDirectories(jobsDir);
     FileChannel lockFile = FileChannel.open(jobsDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -149,7 +150,7 @@ final class OrphanWatchdog {
   }
 
   /** The pid of the watchdog process. */
-  long pid() {
+  public long pid() {
     return pid;
   }
 
@@ -157,7 +158,7 @@ final class OrphanWatchdog {
    * This JVM stops cleanly and has given every job back: its watchdog exits within a second. Not
    * called when jobs may still run; then the watchdog kills them once the heartbeat stops.
    */
-  void dismiss() {
+  public void dismiss() {
     try {
       if (Files.readString(jobsDir.resolve(OWNER)).trim().equals(Long.toString(pid))) {
         Files.delete(jobsDir.resolve(OWNER));
@@ -170,7 +171,7 @@ final class OrphanWatchdog {
   }
 
   /** Stops beating and gives up the jobs directory: the actor system is gone. Idempotent. */
-  void close() {
+  public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }

@@ -1,4 +1,4 @@
-package org.galley.handler;
+package org.galley.handler.runner;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -14,19 +14,19 @@ import java.nio.file.attribute.BasicFileAttributes;
  * one. A directory that already exists for the same attempt is debris (of a job table that was
  * reset, or of a start that failed and is tried again) and is emptied.
  */
-final class JobDirectories {
+public final class JobDirectories {
   private final Path root;
 
-  JobDirectories(Path root) {
+  public JobDirectories(Path root) {
     this.root = root;
   }
 
-  Path of(long jobId, int attempt) {
+  public Path of(long jobId, int attempt) {
     return root.resolve(attempt <= 1 ? Long.toString(jobId) : jobId + ".a" + attempt);
   }
 
   /** Creates the attempt's directory, empty. Blocks. */
-  Path prepare(long jobId, int attempt) throws IOException {
+  public Path prepare(long jobId, int attempt) throws IOException {
     Path dir = of(jobId, attempt);
     if (Files.exists(dir)) {
       deleteTree(dir);
@@ -36,7 +36,7 @@ final class JobDirectories {
   }
 
   /** Deletes without following symbolic links: a link a job left is removed, not what it points to. */
-  private static void deleteTree(Path dir) throws IOException {
+  public static void deleteTree(Path dir) throws IOException {
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

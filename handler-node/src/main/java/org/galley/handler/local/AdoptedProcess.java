@@ -1,4 +1,7 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The process group of an attempt that an earlier incarnation of this handler started and a
- * restarted one took over ({@link Recovery}). It is not this JVM's child, so its end is seen by
+ * restarted one took over ({@link LocalRecovery}). It is not this JVM's child, so its end is seen by
  * polling /proc every {@value #POLL_MILLIS} ms for its leader (pid and start time), rather than
  * with {@code ProcessHandle.onExit()}: that one polls up to every 5 s and takes a zombie for a live
  * process, which it stays forever under a PID 1 that does not reap. The walltime counts from the
@@ -75,10 +78,31 @@ final class AdoptedProcess implements RunningJob {
   }
 
   @Override
+  public boolean runsAlready() {
+    return true;
+  }
+
+  /** One worker, whatever it asked for before the restart: the table does not keep its request. */
+  @Override
+  public int slots() {
+    return 1;
+  }
+
+  @Override
   public void kill() {
     if (stopCause.set(RunOutcome.Ending.KILLED) && !outcome.isDone()) {
       stopGroup();
     }
+  }
+
+  @Override
+  public void detach() {
+    kill();
+  }
+
+  @Override
+  public void endRecorded() {
+    AttemptMarker.remove(dir);
   }
 
   /** One look at the leader; schedules the next unless it ended. Never throws. */

@@ -1,4 +1,12 @@
-package org.galley.handler;
+package org.galley.handler.local;
+
+import org.galley.handler.ProcessTable;
+
+import org.galley.handler.Eventually;
+
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +50,7 @@ class LocalRunnerTest {
   }
 
   private RunningJob start(List<String> argv) throws IOException {
-    return runner.start(new RunRequest(1, 1, dir, new CommandLine(argv, Optional.empty(), Map.of()), Optional.empty()));
+    return runner.start(RunRequest.local(1, 1, dir, new CommandLine(argv, Optional.empty(), Map.of()), Optional.empty()));
   }
 
   private static RunOutcome outcomeOf(RunningJob job) throws Exception {
@@ -166,7 +174,7 @@ class LocalRunnerTest {
 
   @Test
   void walltimeKillsTheWholeGroupIncludingGrandchildren() throws Exception {
-    RunningJob job = runner.start(new RunRequest(1, 1, dir, new CommandLine(TREE, Optional.empty(), Map.of()),
+    RunningJob job = runner.start(RunRequest.local(1, 1, dir, new CommandLine(TREE, Optional.empty(), Map.of()),
         Optional.of(Duration.ofSeconds(1))));
     long grandchild = grandchild();
     RunOutcome outcome = outcomeOf(job);
@@ -192,7 +200,7 @@ class LocalRunnerTest {
     // Java returns from the start before setsid() has run, most of the time.
     for (int i = 0; i < 20; i++) {
       Path attempt = Files.createDirectory(dir.resolve("attempt-" + i));
-      RunningJob job = runner.start(new RunRequest(1, i, attempt, new CommandLine(TREE, Optional.empty(), Map.of()),
+      RunningJob job = runner.start(RunRequest.local(1, i, attempt, new CommandLine(TREE, Optional.empty(), Map.of()),
           Optional.empty()));
       job.kill();
       assertEquals(RunOutcome.Ending.KILLED, outcomeOf(job).ending());
@@ -204,7 +212,7 @@ class LocalRunnerTest {
   void aGroupThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
     LocalRunner patient = runner(Duration.ofMillis(300));
     List<String> stubborn = List.of("sh", "-c", "trap '' TERM; sleep 100 & echo $! > grandchild; wait");
-    RunningJob job = patient.start(new RunRequest(1, 1, dir, new CommandLine(stubborn, Optional.empty(), Map.of()),
+    RunningJob job = patient.start(RunRequest.local(1, 1, dir, new CommandLine(stubborn, Optional.empty(), Map.of()),
         Optional.empty()));
     long grandchild = grandchild();
     job.kill();
@@ -231,7 +239,7 @@ class LocalRunnerTest {
   void writesTheToolFilesFirstAndFeedsStdinFromOne() throws Exception {
     CommandLine sort = new CommandLine(List.of("sort"), Optional.of(Path.of("inputs/text")),
         Map.of(Path.of("inputs/text"), "b\nc\na\n"));
-    RunningJob job = runner.start(new RunRequest(1, 1, dir, sort, Optional.empty()));
+    RunningJob job = runner.start(RunRequest.local(1, 1, dir, sort, Optional.empty()));
     assertEquals(0, outcomeOf(job).exitCode());
     assertEquals("a\nb\nc\n", read("stdout"));
   }
@@ -240,7 +248,7 @@ class LocalRunnerTest {
   void refusesToolFilesOutsideTheJobDirectoryOrOnTheRunnersNames() {
     for (String name : List.of("../escaped", "stdout", "exit_code", "pgid")) {
       CommandLine bad = new CommandLine(List.of("true"), Optional.empty(), Map.of(Path.of(name), "x"));
-      assertThrows(IOException.class, () -> runner.start(new RunRequest(1, 1, dir, bad, Optional.empty())), name);
+      assertThrows(IOException.class, () -> runner.start(RunRequest.local(1, 1, dir, bad, Optional.empty())), name);
     }
     assertFalse(Files.exists(dir.resolveSibling("escaped")));
   }

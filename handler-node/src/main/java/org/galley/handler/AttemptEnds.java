@@ -1,0 +1,166 @@
+package org.galley.handler;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.galley.core.destinations.Destination;
+import org.galley.core.destinations.Destinations;
+import org.galley.core.destinations.ResubmitRule;
+import org.galley.core.job.Job;
+import org.galley.core.job.JobStore;
+import org.galley.core.job.RunnerSteps;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
+import org.galley.protocol.JobState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records how an attempt ended, given why the handler stopped it: {@code ok}/{@code error}, deleted
+ * after a cancel, given back (next attempt) after a shutdown or a loss, released for adoption when
+ * its work outlives the handler, or resubmitted to another destination when a rule of its
+ * destination matches (Galaxy's {@code resubmit}), within {@code max-attempts}. Blocks (JDBC).
+ */
+final class AttemptEnds {
+  private static final Logger log = LoggerFactory.getLogger(AttemptEnds.class);
+
+  private final String serverName;
+  private final JobStore jobs;
+  private final RunnerSteps runnerSteps;
+  private final Destinations destinations;
+  private final int maxAttempts;
+
+  AttemptEnds(String serverName, JobStore jobs, Destinations destinations, int maxAttempts) {
+    this.serverName = serverName;
+    this.jobs = jobs;
+    this.runnerSteps = jobs.runnerSteps();
+    this.destinations = destinations;
+    this.maxAttempts = maxAttempts;
+  }
+
+  /** How one attempt's work ended, and why the handler stopped it (if it did). */
+  record End(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
+    /** A plain success: nobody stopped it, it ended by itself with 0; written in batches. */
+    boolean plain() {
+      return why == HandlerState.StopReason.NONE && outcome.succeeded();
+    }
+  }
+
+  /** Records one end, then lets the work forget what kept it findable (the local marker). */
+  void recordEnd(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
+    recordEnd(jobId, attempt, outcome, why);
+    work.endRecorded();
+  }
+
+  void recordEnd(long jobId, int attempt, RunOutcome outcome, HandlerState.StopReason why) {
+    Integer code = outcome.exitCode();
+    if (why == HandlerState.StopReason.CANCEL) {
+      if (!jobs.markDeleted(jobId, attempt, code)) {
+        // Only when the table did not show the cancel (or the attempt is no longer ours, and this
+        // changes nothing either).
+        jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request");
+      }
+      return;
+    }
+    if (outcome.ending() == RunOutcome.Ending.DETACHED) {
+      runnerSteps.release(jobId, attempt, serverName, "released by handler " + serverName
+          + " as it stopped; its work goes on, awaiting adoption by a handler of the pool");
+      return;
+    }
+    if (why == HandlerState.StopReason.SHUTDOWN && outcome.ending() == RunOutcome.Ending.KILLED) {
+      giveBack(jobId, attempt);
+      return;
+    }
+    if (why == HandlerState.StopReason.OUTPUT_SIZE) {
+      finishOrDelete(jobId, attempt, JobState.ERROR, code,
+          "killed: its working directory outgrew the output size limit (galley.jobs.output-size)");
+      return;
+    }
+    if (outcome.ending() == RunOutcome.Ending.LOST) {
+      jobs.requeue(jobId, attempt, Recovery.lostInfo(serverName) + ": " + outcome.info());
+      return;
+    }
+    if (!outcome.succeeded() && resubmitted(jobId, attempt, outcome)) {
+      return;
+    }
+    finishOrDelete(jobId, attempt, outcome.succeeded() ? JobState.OK : JobState.ERROR, code, outcome.info());
+  }
+
+  /**
+   * {@link #recordEnd} for many attempts: the plain successes in one guarded statement
+   * ({@link JobStore#finishAll}), those that lost it (cancelled meanwhile) and every other end one
+   * by one as there. Safe to run again after a failure: a write that won already matches no more.
+   */
+  void recordEnds(List<End> ends) {
+    List<End> plain = ends.stream().filter(End::plain).toList();
+    Set<Long> won = jobs.finishAll(serverName, plain.stream()
+        .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info()))
+        .toList());
+    for (End e : ends) {
+      if (!e.plain()) {
+        recordEnd(e.jobId(), e.attempt(), e.outcome(), e.why());
+      } else if (!won.contains(e.jobId())) {
+        jobs.markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode());
+      }
+    }
+    ends.forEach(e -> e.work().endRecorded());
+  }
+
+  /**
+   * Ends an attempt that has no work: deleted when cancelled, else given back (new again under the
+   * next attempt) because the handler stops.
+   */
+  void endUnstarted(long jobId, int attempt, HandlerState.StopReason why) {
+    if (why == HandlerState.StopReason.CANCEL) {
+      jobs.markDeleted(jobId, attempt, null);
+    } else {
+      giveBack(jobId, attempt);
+    }
+  }
+
+  /** The rule of the job's destination that matches this end, applied; false if none applies. */
+  private boolean resubmitted(long jobId, int attempt, RunOutcome outcome) {
+    Optional<ResubmitRule.Condition> condition = conditionOf(outcome);
+    if (condition.isEmpty() || attempt >= maxAttempts || !hasRules()) {
+      return false;
+    }
+    Optional<Destination> here = jobs.find(jobId).map(Job::destination).flatMap(destinations::find);
+    Optional<ResubmitRule> rule = here.flatMap(d -> d.resubmit().stream().filter(r -> r.condition() == condition.get())
+        .findFirst());
+    if (rule.isEmpty()) {
+      return false;
+    }
+    String info = outcome.info() + "; resubmitted to " + rule.get().destination() + " (rule "
+        + condition.get().configName() + " of destination " + here.get().name() + ")";
+    boolean won = runnerSteps.resubmit(jobId, attempt, serverName, rule.get().destination(), rule.get().delay(), info);
+    if (won) {
+      log.info("job {} attempt {}: {}", jobId, attempt, info);
+    }
+    return won;
+  }
+
+  private boolean hasRules() {
+    return destinations.all().values().stream().anyMatch(d -> !d.resubmit().isEmpty());
+  }
+
+  /** Which resubmission condition an end meets (Galaxy's memory_limit_reached, walltime_reached, unknown_error). */
+  static Optional<ResubmitRule.Condition> conditionOf(RunOutcome outcome) {
+    return switch (outcome.ending()) {
+      case MEMORY_EXCEEDED -> Optional.of(ResubmitRule.Condition.MEMORY);
+      case WALLTIME_EXCEEDED -> Optional.of(ResubmitRule.Condition.WALLTIME);
+      case FAILED -> Optional.of(ResubmitRule.Condition.FAILURE);
+      case EXITED -> outcome.succeeded() ? Optional.empty() : Optional.of(ResubmitRule.Condition.FAILURE);
+      default -> Optional.empty();
+    };
+  }
+
+  private void finishOrDelete(long jobId, int attempt, JobState end, Integer code, String info) {
+    if (!jobs.finish(jobId, attempt, serverName, end, code, info)) {
+      jobs.markDeleted(jobId, attempt, code);
+    }
+  }
+
+  private void giveBack(long jobId, int attempt) {
+    jobs.requeue(jobId, attempt, "handler " + serverName + " stopped");
+  }
+}

@@ -1,0 +1,25 @@
+package org.galley.handler.runner;
+
+/**
+ * The name of one attempt of a job, {@code galley-<cluster>-<job id>-<attempt>}: what a scheduler
+ * job is called, so that an attempt can be found there even if its handler died before it
+ * recorded the scheduler's id. The attempt is the one it was started under; an adopted attempt
+ * keeps its name while the table's attempt moves on.
+ */
+public record AttemptName(String cluster, long jobId, int attempt) {
+  public AttemptName {
+    if (!cluster.matches("[A-Za-z0-9_.]+")) {
+      throw new IllegalArgumentException("cluster name must be letters, digits, '_' or '.', got '" + cluster + "'");
+    }
+  }
+
+  /** The name as the scheduler and the job table's {@code external_name} hold it. */
+  public String value() {
+    return "galley-" + cluster + "-" + jobId + "-" + attempt;
+  }
+
+  @Override
+  public String toString() {
+    return value();
+  }
+}

@@ -1,0 +1,125 @@
+package org.galley.handler.slurm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt's Slurm job, watched by the {@link SlurmMonitor} with every other: the monitor tells
+ * it what squeue says, and it tells the handler ({@link Progress}) and completes its outcome once the
+ * job ended. A kill is an scancel, retried while Slurm does not answer; the outcome completes only
+ * once Slurm lists the job as ended, so a cancelled job is deleted when Slurm confirms it.
+ */
+final class SlurmAttempt implements RunningJob {
+  private static final Logger log = LoggerFactory.getLogger(SlurmAttempt.class);
+  private static final Duration CANCEL_RETRY = Duration.ofSeconds(1);
+
+  final long id;
+  /** When the monitor began to watch it: a squeue started before then may not list it yet. */
+  final long watchedSinceNanos = System.nanoTime();
+  private final Path dir;
+  private final Progress progress;
+  private final SlurmCommands commands;
+  private final SlurmMonitor monitor;
+  private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+  private final AtomicBoolean killed = new AtomicBoolean();
+  private volatile boolean running;
+  private volatile String lastNote;
+
+  SlurmAttempt(long id, Path dir, Progress progress, SlurmCommands commands, SlurmMonitor monitor) {
+    this.id = id;
+    this.dir = dir;
+    this.progress = progress;
+    this.commands = commands;
+    this.monitor = monitor;
+  }
+
+  @Override
+  public String externalId() {
+    return Long.toString(id);
+  }
+
+  @Override
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public boolean runsAlready() {
+    return running;
+  }
+
+  /** A Slurm job takes none of this handler's workers. */
+  @Override
+  public int slots() {
+    return 0;
+  }
+
+  @Override
+  public CompletionStage<RunOutcome> outcome() {
+    return outcome;
+  }
+
+  @Override
+  public void kill() {
+    if (!killed.compareAndSet(false, true)) {
+      return;
+    }
+    while (!outcome.isDone()) {
+      try {
+        commands.cancel(id);
+        return; // the monitor completes the outcome once squeue shows the job ended
+      } catch (SlurmException e) {
+        log.warn("scancel of Slurm job {} failed, trying again: {}", id, e.getMessage());
+        note(e.unreachable() ? "cancelling: Slurm does not answer (" + e.getMessage() + "); retrying" : e.getMessage());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(CANCEL_RETRY.toMillis()));
+      }
+    }
+  }
+
+  @Override
+  public void detach() {
+    monitor.forget(this);
+    outcome.complete(new RunOutcome(RunOutcome.Ending.DETACHED, null, "handler let go of Slurm job " + id));
+  }
+
+  /** What the latest squeue says of this job; null if it does not list it. Called by the monitor only. */
+  void seen(SlurmJob job) {
+    if (job == null) {
+      end(SlurmOutcomes.ofVanished(id, dir, killed.get()));
+    } else if (job.terminal()) {
+      end(SlurmOutcomes.ofTerminal(job, dir, killed.get()));
+    } else if (job.pending()) {
+      note("waiting in Slurm (job " + id + "): " + job.reason());
+    } else if (!running && !"CONFIGURING".equals(job.state())) {
+      running = true;
+      progress.running(job.startTime().orElseGet(java.time.Instant::now));
+    }
+  }
+
+  /** Slurm did not answer; nothing changes because of it. */
+  void unseen(SlurmException e) {
+    note((e.unreachable() ? "Slurm does not answer" : "squeue failed") + " (" + e.getMessage() + "); retrying");
+  }
+
+  private void note(String info) {
+    if (!info.equals(lastNote)) {
+      lastNote = info;
+      progress.note(info);
+    }
+  }
+
+  private void end(RunOutcome o) {
+    monitor.forget(this);
+    outcome.complete(o);
+  }
+}
