@@ -292,6 +292,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
       }
       apply(state.started(id, started.work(), started.marked()));
       steps.watch(id, started.work());
+      if (started.work().slots() == 0) {
+        freedByStart(); // a scheduler job waits and runs elsewhere: its worker is free again at once
+      }
     } else {
       getContext().getLog().info("job {} not started: {}", id, ((Attempts.NotStarted) m.result()).why());
       freed(id);
@@ -352,9 +355,15 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     adopting = false;
     if (m.failure() != null) {
       getContext().getLog().warn("adopting released attempts failed, trying again in {}: {}", retryDelay, m.failure().toString());
-    } else if (!m.adopted().isEmpty()) {
-      getContext().getLog().info("handler {} adopted {} attempt(s) of a lost handler", serverName, m.adopted().size());
-      takeOver(m.adopted());
+      return this;
+    }
+    List<Job> again = m.result().failed();
+    if (!again.isEmpty()) {
+      timers.startSingleTimer(new Retry(() -> steps.recoverAgain(setup.recovery(), again)), retryDelay);
+    }
+    if (!m.result().adopted().isEmpty()) {
+      getContext().getLog().info("handler {} adopted {} attempt(s) of a lost handler", serverName, m.result().adopted().size());
+      takeOver(m.result().adopted());
       if (state.stopping()) {
         apply(state.stopAll()); // let go of them again, for another handler
       }
@@ -515,6 +524,13 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   private void apply(HandlerState.Change change) {
     state = change.state();
     change.toKill().forEach(steps::kill);
+  }
+
+  private void freedByStart() {
+    pools.report(state);
+    if (backlog) {
+      poll();
+    }
   }
 
   private void freed(long jobId) {

@@ -62,8 +62,11 @@ public final class HandlerNode {
   private final OrphanWatchdog watchdog;
   private final Duration stopTimeout;
 
+  private final Map<String, Runner> runners;
+
   private HandlerNode(ActorSystem<?> system, ActorRef<DispatchProtocol.HandlerCommand> handler, HandlerSettings settings,
-      OrphanWatchdog watchdog, Duration stopTimeout) {
+      OrphanWatchdog watchdog, Duration stopTimeout, Map<String, Runner> runners) {
+    this.runners = Map.copyOf(runners);
     this.system = system;
     this.handler = handler;
     this.settings = settings;
@@ -167,9 +170,14 @@ public final class HandlerNode {
         claiming.tablePoll(node), claiming.outputSize());
     ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),
         "galley-handler", Props.empty());
-    HandlerNode started = new HandlerNode(system, handler, settings, watchdog, stopTimeout);
+    HandlerNode started = new HandlerNode(system, handler, settings, watchdog, stopTimeout, runners);
     shutdown.addTask(STOP_PHASE, "galley-handler-give-back-jobs", started::stopForShutdown);
     return started;
+  }
+
+  /** The runner of that name on this handler, if it has one (for tests and diagnostics). */
+  public java.util.Optional<Runner> runner(String name) {
+    return java.util.Optional.ofNullable(runners.get(name));
   }
 
   /** The handler actor, as dispatchers see it. */

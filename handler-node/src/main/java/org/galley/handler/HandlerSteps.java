@@ -53,8 +53,8 @@ final class HandlerSteps {
   /** Why the work of an attempt waits, or that its scheduler does not answer ({@link Progress#note}). */
   record WorkNote(long jobId, int attempt, String info) implements Done {}
 
-  /** Released attempts of a lost handler taken over here, unless it failed. */
-  record Adopted(List<Recovery.Adopted> adopted, Throwable failure) implements Done {}
+  /** Released attempts of a lost handler taken over here (and those to recover again), unless it failed. */
+  record Adopted(Recovery.Result result, Throwable failure) implements Done {}
 
   private final ActorContext<HandlerCommand> context;
   private final Attempts attempts;
@@ -102,12 +102,16 @@ final class HandlerSteps {
   /** Takes released attempts of these pools and recovers them through their runners. */
   void adopt(Recovery recovery, Set<String> pools, int max) {
     ActorRef<HandlerCommand> self = context.getSelf();
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-          Recovery.Result r = recovery.recover(attempts.adoptReleased(pools, max), job -> progress(self, job));
-          r.failed().forEach(recovery::releaseAgain); // not watched here: for another try, here or elsewhere
-          return r;
-        }, blocking),
-        (result, failure) -> new Adopted(result == null ? List.of() : result.adopted(), failure));
+    context.pipeToSelf(CompletableFuture.supplyAsync(
+            () -> recovery.recover(attempts.adoptReleased(pools, max), job -> progress(self, job)), blocking),
+        (result, failure) -> new Adopted(result, failure));
+  }
+
+  /** Recovers again adopted attempts whose recovery failed (the scheduler did not answer); they stay held here. */
+  void recoverAgain(Recovery recovery, List<Job> jobs) {
+    ActorRef<HandlerCommand> self = context.getSelf();
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> recovery.recover(jobs, job -> progress(self, job)), blocking),
+        (result, failure) -> new Adopted(result, failure));
   }
 
   /** Tells the actor when the work ends, whatever the reason. */

@@ -86,11 +86,11 @@ final class Recovery {
       return unknownRunner(job, runnerName);
     }
     Optional<Tool> tool = attempts.toolOf(job);
-    Destination destination = attempts.destinationOf(job, tool).orElse(Destination.plain(runnerName, runnerName));
+    Optional<Destination> destination = attempts.destinationOf(job, tool);
     Path dir = job.workingDirectory() != null ? Path.of(job.workingDirectory()) : directories.of(job.id(), job.attempt());
     RecoverRequest request = new RecoverRequest(job.id(), job.attempt(), job.state(), Optional.ofNullable(job.externalId()),
         Optional.ofNullable(job.externalName()), dir, Optional.ofNullable(job.startTime()),
-        tool.flatMap(t -> attempts.walltimeOf(t, destination)), destination);
+        tool.flatMap(t -> destination.flatMap(d -> attempts.walltimeOf(t, d))));
     Recovered found = runner.recover(request, progress);
     boolean cancel = job.state() == JobState.DELETING;
     if (found instanceof Recovered.Watching w) {
@@ -111,16 +111,6 @@ final class Recovery {
           ? "handler " + serverName + " restarted before the job started" : lostInfo(serverName));
     }
     return Optional.empty();
-  }
-
-  /** Lets go of an adopted attempt whose recovery failed, so that it is adopted again. Never throws. */
-  void releaseAgain(Job job) {
-    try {
-      jobs.runnerSteps().release(job.id(), job.attempt(), serverName, "handler " + serverName
-          + " could not take it over; released again");
-    } catch (RuntimeException e) {
-      log.warn("releasing job {} again failed: {}", job.id(), e.toString());
-    }
   }
 
   /**

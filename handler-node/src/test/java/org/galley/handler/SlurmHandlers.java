@@ -79,6 +79,13 @@ final class SlurmHandlers implements AutoCloseable {
 
   /** Starts a handler of this pool named {@code name}; stopped (its Slurm jobs let go of) on close. */
   ActorTestKit start(String name) {
+    return startNode(name).kit;
+  }
+
+  /** A started handler: its actor system and node. */
+  record Started(ActorTestKit kit, HandlerNode node) {}
+
+  Started startNode(String name) {
     ActorTestKit kit = ActorTestKit.create(name, HandlerHarness.CONFIG);
     kits.add(kit);
     var cancels = kit.spawn(Topic.create(CancelJob.class, "galley-cancels"));
@@ -96,9 +103,9 @@ final class SlurmHandlers implements AutoCloseable {
         new SlurmSettings(Duration.ofMillis(500), Duration.ofSeconds(10), slurm.env().get("SLURM_CONF")));
     Claiming claiming = new Claiming(List.of(AssignMethod.DB_SKIP_LOCKED), StaticHandlers.NONE, JobLimits.NONE,
         Optional.empty(), Optional.empty(), Duration.ofMillis(200), 100, hints, 3);
-    HandlerNode.start(kit.system(), node, settings, store, tools, p -> kit.<DispatcherCommand>createTestProbe().ref(),
-        cancels, drains, registry, claiming);
-    return kit;
+    HandlerNode handler = HandlerNode.start(kit.system(), node, settings, store, tools,
+        p -> kit.<DispatcherCommand>createTestProbe().ref(), cancels, drains, registry, claiming);
+    return new Started(kit, handler);
   }
 
   /** Stops a handler as SIGTERM would: its Slurm jobs go on, released for adoption. */

@@ -15,6 +15,10 @@ import org.galley.core.job.Job;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.galley.core.job.NewJob;
+import org.galley.core.settings.AssignMethod;
+import org.galley.handler.slurm.SlurmRunner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,6 +148,33 @@ class SlurmRunnerIT extends HandlerFixture {
     store.cancel(jobs.get(2).id());
     await(jobs.get(2).id(), JobState.DELETED);
     assertEquals(1, slurm.submissionsOf(jobs.get(2).id()).size());
+  }
+
+  @Test
+  @Tag("slow")
+  void aThousandPendingJobsAreWatchedWithOneSqueuePerInterval() throws Exception {
+    SlurmHandlers.Started h = slurm.startNode("s-many");
+    SlurmRunner runner = (SlurmRunner) h.node().runner(SlurmRunner.NAME).orElseThrow();
+    List<NewJob> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      batch.add(new NewJob("alice", "s_held", "1.0", Map.of(), slurm.pool, AssignMethod.DB_SKIP_LOCKED, null));
+    }
+    long t0 = System.nanoTime();
+    List<Job> jobs = store.insertAll(batch);
+    Eventually.within(Duration.ofMinutes(3), () -> assertEquals(1000, runner.watching()));
+    double submitSeconds = (System.nanoTime() - t0) / 1e9;
+    long calls0 = runner.squeueCalls();
+    long w0 = System.nanoTime();
+    Eventually.holdsFor(Duration.ofSeconds(5), () -> assertEquals(1000, runner.watching()));
+    double intervals = (System.nanoTime() - w0) / 1e9 / 0.5;
+    long calls = runner.squeueCalls() - calls0;
+    System.out.printf("slurm scale: 1000 jobs submitted by one handler in %.1f s (%.0f/s); while watching them: %d squeue calls"
+        + " in %.1f intervals of 0.5 s (%.2f per interval)%n", submitSeconds, 1000 / submitSeconds, calls, intervals,
+        calls / intervals);
+    assertTrue(calls <= intervals + 1, "at most one squeue per interval, got " + calls + " in " + intervals);
+    jobs.forEach(j -> store.cancel(j.id()));
+    Eventually.within(Duration.ofMinutes(3), () -> assertEquals(0, runner.watching()));
+    jobs.forEach(j -> assertEquals(JobState.DELETED, store.find(j.id()).orElseThrow().state()));
   }
 
   @Test

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.galley.core.destinations.Destination;
 import org.galley.protocol.JobState;
 
 /**
@@ -25,5 +24,4 @@ public record RecoverRequest(
     Optional<String> name,
     Path directory,
     Optional<Instant> startTime,
-    Optional<Duration> walltime,
-    Destination destination) {}
+    Optional<Duration> walltime) {}

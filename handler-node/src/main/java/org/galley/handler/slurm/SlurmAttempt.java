@@ -97,6 +97,12 @@ final class SlurmAttempt implements RunningJob {
     if (job == null) {
       end(SlurmOutcomes.ofVanished(id, dir, killed.get()));
     } else if (job.terminal()) {
+      if (!running && job.startTime().isPresent()) {
+        // It ran between two looks: record its start first, and its end at the next look.
+        running = true;
+        progress.running(job.startTime().get());
+        return;
+      }
       end(SlurmOutcomes.ofTerminal(job, dir, killed.get()));
     } else if (job.pending()) {
       note("waiting in Slurm (job " + id + "): " + job.reason());
