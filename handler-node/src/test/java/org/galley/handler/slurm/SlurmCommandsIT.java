@@ -112,6 +112,7 @@ class SlurmCommandsIT {
     // A job that ended, and one Slurm never had, count as cancelled.
     commands.cancel(busyId);
     commands.cancel(9_999_999L);
+    assertEquals(Optional.empty(), commands.detail(9_999_999L));
   }
 
   @Test
