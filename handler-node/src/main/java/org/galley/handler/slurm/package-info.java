@@ -12,6 +12,7 @@
  * → {@code FAILED}/{@code JobLaunchFailure} (not {@code OUT_OF_MEMORY}), {@code ExitCode=0:9}, no
  * exit code file, stderr {@code Exceeded job memory limit}; scancel → {@code CANCELLED}
  * ({@code ExitCode=0:15} if it ran), no exit code file; slurmctld down → every tool fails after
- * about 4 s with {@code Unable to contact slurm controller (connect failure)}, running jobs carry on.
+ * about 4 s with {@code Unable to contact slurm controller (connect failure)}, running jobs carry on,
+ * and one that ended meanwhile is still {@code RUNNING} for some seconds after the restart.
  */
 package org.galley.handler.slurm;

@@ -112,6 +112,7 @@ class SlurmCommandsIT {
     // A job that ended, and one Slurm never had, count as cancelled.
     commands.cancel(busyId);
     commands.cancel(9_999_999L);
+    assertEquals(Optional.empty(), commands.detail(9_999_999L));
   }
 
   @Test
@@ -130,10 +131,11 @@ class SlurmCommandsIT {
   @Test
   void saysUnreachableWhileTheControllerIsDownAndWorksAgainAfter() throws Exception {
     Path dir = jobDir("outage");
-    SlurmScript.write(dir, List.of("sleep", "30"), Optional.empty(), Map.of());
+    SlurmScript.write(dir, List.of("sleep", "5"), Optional.empty(), Map.of());
     long id = commands.submit(small(dir));
     SlurmWait.job(commands, id, Duration.ofSeconds(60), j -> j.state().equals("RUNNING"));
     slurm.stopController();
+    long down = System.nanoTime();
     try {
       long t0 = System.nanoTime();
       SlurmException e = assertThrows(SlurmException.class, () -> commands.jobs());
@@ -141,19 +143,29 @@ class SlurmCommandsIT {
           (System.nanoTime() - t0) / 1_000_000, e.getMessage());
       assertTrue(e.unreachable(), e.getMessage());
       long t1 = System.nanoTime();
-      Path down = jobDir("down");
-      SlurmScript.write(down, List.of("true"), Optional.empty(), Map.of());
-      SlurmException s = assertThrows(SlurmException.class, () -> commands.submit(small(down)));
+      Path refused = jobDir("down");
+      SlurmScript.write(refused, List.of("true"), Optional.empty(), Map.of());
+      SlurmException s = assertThrows(SlurmException.class, () -> commands.submit(small(refused)));
       System.out.printf("[slurm] sbatch with slurmctld down failed after %d ms: %s%n",
           (System.nanoTime() - t1) / 1_000_000, s.getMessage());
       assertTrue(s.unreachable(), s.getMessage());
+      SlurmException c = assertThrows(SlurmException.class, () -> commands.cancel(id));
+      assertTrue(c.unreachable(), c.getMessage());
+      // An outage of about 20 s, long enough for the job to end while no controller listens.
+      while (System.nanoTime() - down < Duration.ofSeconds(20).toNanos()) {
+        assertTrue(assertThrows(SlurmException.class, () -> commands.jobs()).unreachable());
+      }
+      assertEquals(Optional.of(0), SlurmScript.exitCode(dir));
     } finally {
       slurm.startController();
     }
+    long up = System.nanoTime();
+    SlurmJob seen = commands.jobs().get(id);
     SlurmJob after = SlurmWait.job(commands, id, Duration.ofSeconds(90), SlurmJob::terminal);
-    System.out.println("[slurm] job that ran through the outage: " + after);
+    System.out.printf("[slurm] job that ended during a %d s outage: first seen after restart %s, "
+        + "terminal %d ms after restart: %s%n", (up - down) / 1_000_000_000, seen,
+        (System.nanoTime() - up) / 1_000_000, after);
     assertEquals("COMPLETED", after.state());
-    assertEquals(Optional.of(0), SlurmScript.exitCode(dir));
   }
 
   @Test

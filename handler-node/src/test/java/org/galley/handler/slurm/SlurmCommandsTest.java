@@ -107,6 +107,33 @@ class SlurmCommandsTest {
   }
 
   @Test
+  void givesUpOnAToolThatHangsAndCallsItUnreachable() {
+    long t0 = System.nanoTime();
+    SlurmException e = assertThrows(SlurmException.class,
+        () -> CommandRun.run(List.of("sleep", "30"), Map.of(), Duration.ofMillis(300)));
+    assertTrue(e.unreachable(), e.getMessage());
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
+  }
+
+  @Test
+  void reportsAMissingToolAsAnOrdinaryFailure() {
+    SlurmException e = assertThrows(SlurmException.class,
+        () -> CommandRun.run(List.of("no-such-slurm-tool"), Map.of(), Duration.ofSeconds(5)));
+    assertFalse(e.unreachable());
+    assertTrue(e.getMessage().contains("no-such-slurm-tool"), e.getMessage());
+  }
+
+  @Test
+  void keepsADeepFixtureDirectoryOutOfTheSocketPathLimit() {
+    Path shallow = Path.of("/work/x/target/slurm");
+    assertEquals(shallow, SlurmFixture.directoryFor(shallow));
+    Path deep = Path.of("/work/" + "d".repeat(120) + "/target/slurm");
+    Path moved = SlurmFixture.directoryFor(deep);
+    assertTrue(moved.resolve("sock").toString().length() <= 100, moved.toString());
+    assertEquals(moved, SlurmFixture.directoryFor(deep));
+  }
+
+  @Test
   void tellsAnUnreachableControllerFromOtherFailures() {
     CommandRun.Result down = new CommandRun.Result(List.of("squeue"), 1, "",
         "slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n");

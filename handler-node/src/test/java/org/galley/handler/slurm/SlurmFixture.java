@@ -41,10 +41,15 @@ public final class SlurmFixture implements AutoCloseable {
     this.host = hostname();
   }
 
-  /** The JVM's one fixture, started on first use in {@code target/slurm} of the module. */
+  /**
+   * The JVM's one fixture, started on first use in {@code target/slurm} of the module (or the
+   * directory in system property {@code galley.slurm.dir}). Two JVMs must not share a directory:
+   * the second start kills the first's daemons.
+   */
   public static synchronized SlurmFixture shared() {
     if (shared == null) {
-      SlurmFixture f = new SlurmFixture(Path.of("target", "slurm").toAbsolutePath().normalize());
+      SlurmFixture f = new SlurmFixture(directoryFor(Path.of(System.getProperty("galley.slurm.dir",
+          "target/slurm")).toAbsolutePath().normalize()));
       Runtime.getRuntime().addShutdownHook(new Thread(f::close, "slurm-fixture-stop"));
       f.start();
       shared = f;
@@ -75,9 +80,6 @@ public final class SlurmFixture implements AutoCloseable {
         Files.createDirectories(dir.resolve(d));
       }
       Path sock = dir.resolve("sock");
-      if (sock.toString().length() > 100) {
-        throw new IllegalStateException("munge socket path too long for a UNIX socket: " + sock);
-      }
       writeMungeKey();
       munged = spawn("munged", List.of(SlurmInstall.onPath("munged").toString(), "-F", "-f",
           "--socket=" + sock, "--key-file=" + dir.resolve("munge.key"),
@@ -229,6 +231,18 @@ public final class SlurmFixture implements AutoCloseable {
         throw new IllegalStateException("interrupted waiting for " + what, e);
       }
     }
+  }
+
+  /**
+   * A UNIX socket path has at most 107 bytes: a deep build directory is replaced by one under /tmp
+   * named after it, the same on every run so that a later start still finds a crashed run's daemons.
+   */
+  static Path directoryFor(Path wanted) {
+    if (wanted.resolve("sock").toString().length() <= 100) {
+      return wanted;
+    }
+    String hash = Integer.toHexString(wanted.toString().hashCode());
+    return Path.of(System.getProperty("java.io.tmpdir"), "galley-slurm-" + hash);
   }
 
   private static int freePort() throws IOException {
