@@ -3,7 +3,6 @@ package org.galley.handler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.galley.core.destinations.Destination;

@@ -87,6 +87,16 @@ public final class TestCluster implements AutoCloseable {
     nodes.get(name).awaitHttp("http://127.0.0.1:" + managementPorts.get(name) + "/ready", Duration.ofSeconds(120));
   }
 
+  /** Adds a tool file every node started from now on reads ({@code galley.tools.dir}). */
+  public void addTools(String fileName, String text) throws IOException {
+    Files.writeString(toolsDir.resolve(fileName), text);
+  }
+
+  /** The directory of this cluster's files. */
+  public Path directory() {
+    return dir;
+  }
+
   public NodeProcess node(String name) {
     return nodes.get(name);
   }

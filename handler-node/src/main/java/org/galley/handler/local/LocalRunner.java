@@ -6,31 +6,22 @@ import org.galley.handler.runner.JobDirectories;
 import org.galley.handler.runner.Progress;
 import org.galley.handler.runner.RecoverRequest;
 import org.galley.handler.runner.Recovered;
-import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.ToolFiles;
 import org.galley.handler.runner.RunRequest;
 import org.galley.handler.runner.Runner;
 import org.galley.handler.runner.RunningJob;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +61,7 @@ public final class LocalRunner implements Runner {
       + "printf '%s\\n' \"$code\" > exit_code && kill -s KILL 0; exit \"$code\"";
 
   /** How Java reports a process that died of SIGKILL: the wrapper's normal end, once it wrote exit_code. */
-  private static final int KILLED_BY_SIGKILL = 128 + 9;
+  static final int KILLED_BY_SIGKILL = 128 + 9;
 
   /** Files the wrapper and the runner write in the job directory; a tool file may not take these names. */
   static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp",
@@ -176,7 +167,7 @@ public final class LocalRunner implements Runner {
     markAttempt(leader, dir);
     log.debug("job {} attempt {} started as process group {} in {}",
         request.jobId(), request.attempt(), leader.pid(), dir);
-    return new LocalJob(leader, dir, request.walltime(), request.resources().cores());
+    return new LocalJob(leader, dir, request.walltime(), request.resources().cores(), killGrace, blocking);
   }
 
   /**
@@ -222,114 +213,6 @@ public final class LocalRunner implements Runner {
       leader.signal(true);
       ProcessGroups.signal(leader.pid(), "KILL");
       throw new IOException("could not write the marker of process group " + leader.pid() + "; killed it", e);
-    }
-  }
-
-  /** One started process group. */
-  private final class LocalJob implements RunningJob {
-    private final JobLeader leader;
-    private final long pgid;
-    private final Path dir;
-    private final Optional<Duration> walltime;
-    private final StopCause stopCause = new StopCause();
-    private final CompletableFuture<RunOutcome> outcome;
-
-    private final int slots;
-
-    LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime, int slots) {
-      this.slots = slots;
-      this.leader = leader;
-      this.pgid = leader.pid();
-      this.dir = dir;
-      this.walltime = walltime;
-      CompletableFuture<Integer> exit = leader.exit();
-      this.outcome = exit.thenApplyAsync(this::ended, blocking);
-      // orTimeout's timer is cancelled as soon as the process exits, so a long walltime holds nothing.
-      walltime.ifPresent(w -> exit.copy().orTimeout(w.toMillis(), TimeUnit.MILLISECONDS)
-          .exceptionallyAsync(e -> {
-            if (e instanceof TimeoutException && stopCause.set(RunOutcome.Ending.WALLTIME_EXCEEDED)) {
-              stopGroup();
-            }
-            return null;
-          }, blocking));
-    }
-
-    @Override
-    public String externalId() {
-      return Long.toString(pgid);
-    }
-
-    @Override
-    public Path directory() {
-      return dir;
-    }
-
-    @Override
-    public boolean runsAlready() {
-      return true;
-    }
-
-    @Override
-    public int slots() {
-      return slots;
-    }
-
-    @Override
-    public CompletionStage<RunOutcome> outcome() {
-      return outcome;
-    }
-
-    @Override
-    public void kill() {
-      if (stopCause.set(RunOutcome.Ending.KILLED) && !outcome.isDone()) {
-        stopGroup();
-      }
-    }
-
-    /** A local process may not outlive its handler's watch: it is killed. */
-    @Override
-    public void detach() {
-      kill();
-    }
-
-    @Override
-    public void endRecorded() {
-      AttemptMarker.remove(dir);
-    }
-
-    /**
-     * Signals the wrapper itself, then its group: should it not lead its group yet after all, the
-     * first signal still lands, and it has no children then. Once it leads, the group signal
-     * reaches every member, also those forked between the two signals.
-     */
-    private void stopGroup() {
-      if (!killGrace.isZero() && leader.alive()) {
-        leader.signal(false);
-        ProcessGroups.signal(pgid, "TERM");
-        try {
-          leader.exit().get(killGrace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-          // still alive after the grace: killed below
-        }
-      }
-      leader.signal(true);
-      // Also when the wrapper is gone: members that ignored SIGTERM are still in the group.
-      ProcessGroups.signal(pgid, "KILL");
-    }
-
-    /** Runs once the wrapper exited. Never throws: the handler waits for this to free the slot. */
-    private RunOutcome ended(Integer status) {
-      Optional<Integer> written = readExitCode(dir);
-      // A job leaves nothing behind: background processes it did not wait for die with it. The
-      // group id cannot have been reused while any of them lives. A wrapper that wrote exit_code
-      // and died of SIGKILL killed its group itself (or was killed with it by stopGroup).
-      if (written.isEmpty() || status == null || status != KILLED_BY_SIGKILL) {
-        ProcessGroups.signal(pgid, "KILL");
-      }
-      return stopCause.outcome(written.orElse(status), walltime,
-          "it ended without an exit code while its launcher was gone");
     }
   }
 
