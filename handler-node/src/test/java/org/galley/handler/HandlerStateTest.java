@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Test;
 class HandlerStateTest {
 
   /** Work that never ends by itself; the state only keeps it to hand it back for killing. */
-  record FakeWork(String externalId) implements RunningJob {
+  record FakeWork(String externalId, int slots) implements RunningJob {
+    FakeWork(String externalId) {
+      this(externalId, 1);
+    }
+
     @Override
     public Path directory() {
       return Path.of("/nowhere");
@@ -40,11 +44,6 @@ class HandlerStateTest {
     @Override
     public boolean runsAlready() {
       return true;
-    }
-
-    @Override
-    public int slots() {
-      return 1;
     }
 
     @Override
@@ -215,5 +214,16 @@ class HandlerStateTest {
     assertFalse(s.stopped());
     Change over = s.stopAll();
     assertEquals(List.of(7L), over.toKill().stream().map(JobSlot::jobId).toList());
+  }
+
+  @Test
+  void workTakesTheSlotsItsRunnerSaysAndASchedulerJobNone() {
+    RunningJob fourCores = new FakeWork("4", 4);
+    HandlerState s = HandlerState.initial(6).reserve(2).claimed(2, Map.of(1L, 1, 2L, 1));
+    s = s.started(1, fourCores, true).state();
+    assertEquals(1, s.freeSlots(), "4 for the local job, 1 for the one still starting");
+    RunningJob slurmJob = new FakeWork("slurm-9", 0);
+    s = s.started(2, slurmJob, true).state();
+    assertEquals(2, s.freeSlots(), "a scheduler job takes no worker");
   }
 }

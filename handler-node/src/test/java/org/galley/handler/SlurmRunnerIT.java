@@ -42,7 +42,11 @@ class SlurmRunnerIT extends HandlerFixture {
   }
 
   private Job await(long id, JobState state) {
-    Eventually.within(DEADLINE, () -> assertEquals(state, store.find(id).orElseThrow().state(), () -> "job " + id + ": "
+    return await(id, state, DEADLINE);
+  }
+
+  private Job await(long id, JobState state, Duration deadline) {
+    Eventually.within(deadline, () -> assertEquals(state, store.find(id).orElseThrow().state(), () -> "job " + id + ": "
         + store.find(id).orElseThrow()));
     return store.find(id).orElseThrow();
   }
@@ -93,6 +97,23 @@ class SlurmRunnerIT extends HandlerFixture {
     List<String> infos = historyInfos(job.id());
     assertTrue(infos.stream().anyMatch(i -> i.contains("memory limit exceeded") && i.contains("resubmitted to big")), infos::toString);
     assertEquals(2, slurm.submissionsOf(job.id()).size(), "one submission per attempt");
+  }
+
+  @Test
+  @Tag("slow")
+  void aJobOverItsWalltimeIsAnErrorSayingSo() {
+    slurm.start("s-wall");
+    Job done = await(slurm.submit("s_wall", Map.of()).id(), JobState.ERROR, Duration.ofMinutes(4));
+    assertTrue(done.info().contains("walltime exceeded") && done.info().contains("TIMEOUT"), done::toString);
+  }
+
+  @Test
+  void aJobCancelledInSlurmBySomeoneElseIsAnErrorSayingSo() throws Exception {
+    slurm.start("s-other");
+    Job running = await(slurm.submit("s_sleep", Map.of("seconds", 300)).id(), JobState.RUNNING);
+    slurm.slurm.commands().cancel(Long.parseLong(running.externalId()));
+    Job done = await(running.id(), JobState.ERROR);
+    assertTrue(done.info().contains("cancelled by someone else"), done::toString);
   }
 
   @Test
@@ -174,7 +195,7 @@ class SlurmRunnerIT extends HandlerFixture {
     assertTrue(calls <= intervals + 1, "at most one squeue per interval, got " + calls + " in " + intervals);
     jobs.forEach(j -> store.cancel(j.id()));
     Eventually.within(Duration.ofMinutes(3), () -> assertEquals(0, runner.watching()));
-    jobs.forEach(j -> assertEquals(JobState.DELETED, store.find(j.id()).orElseThrow().state()));
+    Eventually.within(DEADLINE, () -> jobs.forEach(j -> assertEquals(JobState.DELETED, store.find(j.id()).orElseThrow().state())));
   }
 
   @Test

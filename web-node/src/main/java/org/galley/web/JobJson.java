@@ -34,6 +34,8 @@ final class JobJson {
       o.put("attempt", job.attempt());
       o.put("runner", job.runner());
       o.put("external_id", job.externalId());
+      o.put("external_name", job.externalName());
+      o.put("destination", job.destination());
       o.put("working_directory", job.workingDirectory());
     }
     return o;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class JobJsonTest {
   static final List<String> ADMIN_ONLY =
-      List.of("owner", "pool", "attempt", "runner", "external_id", "working_directory");
+      List.of("owner", "pool", "attempt", "runner", "external_id", "external_name", "destination", "working_directory");
 
   static final Job RUNNING = new Job(7, "alice", "sort_lines", "1.0", Map.of("text", "b\na", "n", 2L),
       "default", "handler-a", JobState.RUNNING, 2, "local", "4242", null, null, "/var/jobs/7",

@@ -1,12 +1,9 @@
 package org.galley.handler.slurm;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.galley.handler.runner.Progress;
 import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.RunningJob;
@@ -16,12 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt's Slurm job, watched by the {@link SlurmMonitor} with every other: the monitor tells
  * it what squeue says, and it tells the handler ({@link Progress}) and completes its outcome once the
- * job ended. A kill is an scancel, retried while Slurm does not answer; the outcome completes only
- * once Slurm lists the job as ended, so a cancelled job is deleted when Slurm confirms it.
+ * job ended. A kill is an scancel, asked again at each look while Slurm does not answer; the outcome
+ * completes only once Slurm lists the job as ended, so a cancelled job is deleted when Slurm confirms it.
  */
 final class SlurmAttempt implements RunningJob {
   private static final Logger log = LoggerFactory.getLogger(SlurmAttempt.class);
-  private static final Duration CANCEL_RETRY = Duration.ofSeconds(1);
 
   final long id;
   /** When the monitor began to watch it: a squeue started before then may not list it yet. */
@@ -33,6 +29,8 @@ final class SlurmAttempt implements RunningJob {
   private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
   private final AtomicBoolean killed = new AtomicBoolean();
   private volatile boolean running;
+  /** scancel got through. */
+  private volatile boolean cancelled;
   private volatile String lastNote;
 
   SlurmAttempt(long id, Path dir, Progress progress, SlurmCommands commands, SlurmMonitor monitor) {
@@ -69,21 +67,33 @@ final class SlurmAttempt implements RunningJob {
     return outcome;
   }
 
+  /**
+   * Asks Slurm to cancel the job; if Slurm does not answer, the monitor asks again at each look
+   * (no thread waits for it). The outcome completes once Slurm lists the job as ended.
+   */
   @Override
   public void kill() {
-    if (!killed.compareAndSet(false, true)) {
-      return;
+    if (killed.compareAndSet(false, true)) {
+      cancel();
     }
-    while (!outcome.isDone()) {
-      try {
-        commands.cancel(id);
-        return; // the monitor completes the outcome once squeue shows the job ended
-      } catch (SlurmException e) {
-        log.warn("scancel of Slurm job {} failed, trying again: {}", id, e.getMessage());
-        note(e.unreachable() ? "cancelling: Slurm does not answer (" + e.getMessage() + "); retrying" : e.getMessage());
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(CANCEL_RETRY.toMillis()));
-      }
+  }
+
+  /** One scancel; false if it failed (then the monitor retries). */
+  boolean cancel() {
+    try {
+      commands.cancel(id);
+      cancelled = true;
+      return true;
+    } catch (SlurmException e) {
+      log.warn("scancel of Slurm job {} failed, trying again: {}", id, e.getMessage());
+      note(e.unreachable() ? "cancelling: Slurm does not answer (" + e.getMessage() + "); retrying" : e.getMessage());
+      return false;
     }
+  }
+
+  /** Killed, but the scancel did not get through yet. */
+  boolean cancelPending() {
+    return killed.get() && !cancelled;
   }
 
   @Override

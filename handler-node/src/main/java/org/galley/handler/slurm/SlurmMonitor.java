@@ -75,6 +75,7 @@ final class SlurmMonitor implements AutoCloseable {
       return;
     }
     List<SlurmAttempt> now = List.copyOf(watched.values());
+    now.stream().filter(SlurmAttempt::cancelPending).forEach(SlurmAttempt::cancel);
     long asked = System.nanoTime();
     try {
       Map<Long, SlurmJob> jobs = fetch();
