@@ -1,6 +1,5 @@
 package org.galley.handler;
 
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -261,6 +260,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     } else if (first) {
       getContext().getLog().info("handler {} stopping: takes no more work, lets {} job(s) end for up to {}",
           serverName, flow.state.slots().size(), m.grace());
+      flow.apply(flow.state.releaseOutliving());
       timers.startSingleTimer(GraceOver.INSTANCE, m.grace());
     }
     stopWaiters.add(m.replyTo());

@@ -1,19 +1,10 @@
 package org.galley.handler;
 
-import org.galley.handler.local.LocalRunner;
-import org.galley.handler.local.OrphanWatchdog;
-import org.galley.handler.noop.NoopRunner;
-import org.galley.handler.local.OrphanWatchdog;
-import org.galley.handler.runner.JobDirectories;
-import org.galley.handler.runner.Runner;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.galley.handler.runner.Runner;
-import org.galley.handler.slurm.SlurmRunner;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -31,6 +22,12 @@ import org.galley.core.cluster.FastStop;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.local.OrphanWatchdog;
+import org.galley.handler.noop.NoopRunner;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.Runner;
+import org.galley.handler.slurm.SlurmRunner;
 import org.galley.protocol.DispatchProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

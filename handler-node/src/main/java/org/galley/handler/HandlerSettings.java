@@ -1,11 +1,10 @@
 package org.galley.handler;
 
-import org.galley.handler.local.LocalRunner;
-
 import com.typesafe.config.Config;
 import java.nio.file.Path;
-import org.galley.handler.slurm.SlurmSettings;
 import java.time.Duration;
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.slurm.SlurmSettings;
 
 /**
  * How this node's handler runs jobs ({@code galley.handler.*}).

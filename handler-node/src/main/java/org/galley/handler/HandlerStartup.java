@@ -16,10 +16,10 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.galley.core.job.Job;
-import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.Describe;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
+import org.galley.protocol.DispatchProtocol;
 
 /**
  * The handler actor's first behaviour. Before it takes any work or tells a dispatcher it exists, it

@@ -1,12 +1,11 @@
 package org.galley.handler;
 
-import org.galley.handler.runner.RunningJob;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.handler.runner.RunningJob;
 
 /**
  * What a {@link HandlerActor} knows, without any I/O: the slots taken by attempts, the slots
@@ -179,6 +178,23 @@ public record HandlerState(
       toKill.addAll(c.toKill());
     }
     return new Change(s, toKill);
+  }
+
+  /**
+   * A graceful stop begins: work that outlives the handler (scheduler jobs) is let go of now, for
+   * another handler to adopt, rather than waited for; the rest may still end by itself.
+   */
+  public Change releaseOutliving() {
+    HandlerState s = this;
+    List<JobSlot> toStop = new ArrayList<>();
+    for (JobSlot slot : slots.values()) {
+      if (slot.work() != null && slot.work().outlivesHandler()) {
+        Change c = s.stop(slot.jobId(), StopReason.SHUTDOWN);
+        s = c.state();
+        toStop.addAll(c.toKill());
+      }
+    }
+    return new Change(s, toStop);
   }
 
   /** The attempt's work stopped (or never started); its end is being recorded. */

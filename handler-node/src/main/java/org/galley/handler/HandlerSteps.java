@@ -1,21 +1,18 @@
 package org.galley.handler;
 
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunningJob;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.galley.handler.runner.Progress;
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunningJob;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.galley.core.job.Job;
 import org.galley.handler.HandlerState.JobSlot;
+import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
 import org.slf4j.Logger;

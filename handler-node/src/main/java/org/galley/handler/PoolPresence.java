@@ -5,10 +5,10 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
+import org.galley.protocol.DispatchProtocol;
 
 /**
  * How the {@link HandlerActor} shows itself to the pools it serves: listed under each pool's key

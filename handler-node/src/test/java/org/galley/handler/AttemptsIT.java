@@ -1,11 +1,5 @@
 package org.galley.handler;
 
-import org.galley.handler.local.LocalRunner;
-import org.galley.handler.noop.NoopRunner;
-import org.galley.handler.runner.JobDirectories;
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunningJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,6 +22,11 @@ import org.galley.core.testing.TestDatabase;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
 import org.galley.handler.HandlerState.StopReason;
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.noop.NoopRunner;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,11 +1,10 @@
 package org.galley.handler;
 
-import org.galley.handler.runner.RunOutcome;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Optional;
+import org.galley.handler.runner.RunOutcome;
 import org.junit.jupiter.api.Test;
 
 class EndBatchTest {

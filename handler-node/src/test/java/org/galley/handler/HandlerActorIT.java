@@ -1,7 +1,5 @@
 package org.galley.handler;
 
-import org.galley.handler.local.AttemptMarker;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,13 +18,14 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.galley.core.job.Job;
 import org.galley.core.job.NewJob;
-import org.galley.protocol.DispatchProtocol;
+import org.galley.handler.local.AttemptMarker;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.DispatchProtocol.HandlerDescription;
 import org.galley.protocol.DispatchProtocol.ReportCapacity;
+import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.JobState;
 import org.galley.protocol.Pools;
 import org.junit.jupiter.api.Test;

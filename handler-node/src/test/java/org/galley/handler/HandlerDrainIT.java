@@ -1,20 +1,19 @@
 package org.galley.handler;
 
-import java.sql.Connection;
-import org.galley.protocol.DispatchProtocol.ApplyDrain;
-import org.galley.protocol.DispatchProtocol.Claim;
-import org.galley.protocol.DispatchProtocol.DrainApplied;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.galley.protocol.DispatchProtocol.ApplyDrain;
+import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;
 import org.galley.protocol.DispatchProtocol.DispatcherCommand;
+import org.galley.protocol.DispatchProtocol.DrainApplied;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package org.galley.handler;
 
-import org.galley.handler.local.LocalRunner;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
@@ -30,6 +28,7 @@ import org.galley.core.job.NewJob;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.local.LocalRunner;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.Claim;
 import org.galley.protocol.DispatchProtocol.ClaimDone;

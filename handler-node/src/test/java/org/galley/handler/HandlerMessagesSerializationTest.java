@@ -8,9 +8,9 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.galley.protocol.DispatchProtocol;
 import org.galley.protocol.DispatchProtocol.DispatcherCommand;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
+import org.galley.protocol.DispatchProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,5 @@
 package org.galley.handler;
 
-import org.galley.handler.local.AttemptMarker;
-import org.galley.handler.local.LocalRunner;
-import org.galley.handler.local.ProcessGroups;
-import org.galley.handler.local.ProcessIdentity;
-import org.galley.handler.runner.JobDirectories;
-import org.galley.handler.runner.RunRequest;
-import org.galley.handler.runner.RunningJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,6 +17,13 @@ import org.galley.core.job.Job;
 import org.galley.core.job.NewJob;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.local.AttemptMarker;
+import org.galley.handler.local.LocalRunner;
+import org.galley.handler.local.ProcessGroups;
+import org.galley.handler.local.ProcessIdentity;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
 import org.galley.protocol.DispatchProtocol.HandlerCapacity;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,5 @@
 package org.galley.handler;
 
-import org.galley.handler.local.LocalRunner;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.galley.handler.local.LocalRunner;
 import org.junit.jupiter.api.Test;
 
 class HandlerSettingsTest {

@@ -1,8 +1,5 @@
 package org.galley.handler;
 
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunningJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +14,8 @@ import org.galley.handler.HandlerState.Change;
 import org.galley.handler.HandlerState.JobSlot;
 import org.galley.handler.HandlerState.Phase;
 import org.galley.handler.HandlerState.StopReason;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
 import org.junit.jupiter.api.Test;
 
 /** The handler's bookkeeping, without actors or I/O. */
@@ -24,6 +23,11 @@ class HandlerStateTest {
 
   /** Work that never ends by itself; the state only keeps it to hand it back for killing. */
   record FakeWork(String externalId, int slots) implements RunningJob {
+    @Override
+    public boolean outlivesHandler() {
+      return slots == 0;
+    }
+
     FakeWork(String externalId) {
       this(externalId, 1);
     }
@@ -225,5 +229,15 @@ class HandlerStateTest {
     RunningJob slurmJob = new FakeWork("slurm-9", 0);
     s = s.started(2, slurmJob, true).state();
     assertEquals(2, s.freeSlots(), "a scheduler job takes no worker");
+  }
+
+  @Test
+  void aGracefulStopLetsGoOfSchedulerJobsAtOnceAndLetsLocalOnesRun() {
+    HandlerState s = HandlerState.initial(4).reserve(2).claimed(2, Map.of(1L, 1, 2L, 1));
+    s = s.started(1, new FakeWork("local", 1), true).state().started(2, new FakeWork("slurm", 0), true).state();
+    HandlerState.Change c = s.stopTakingWork().releaseOutliving();
+    assertEquals(List.of(2L), c.toKill().stream().map(JobSlot::jobId).toList());
+    assertEquals(StopReason.SHUTDOWN, c.state().slot(2).orElseThrow().stop());
+    assertEquals(StopReason.NONE, c.state().slot(1).orElseThrow().stop());
   }
 }

@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.galley.core.job.Job;
+import org.galley.core.job.NewJob;
+import org.galley.core.settings.AssignMethod;
+import org.galley.handler.slurm.SlurmRunner;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-import org.galley.core.job.NewJob;
-import org.galley.core.settings.AssignMethod;
-import org.galley.handler.slurm.SlurmRunner;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,10 +1,9 @@
 package org.galley.handler;
 
-import org.galley.handler.local.LocalRunner;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,12 +27,12 @@ import org.galley.core.settings.AssignMethod;
 import org.galley.core.settings.JobLimits;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.settings.StaticHandlers;
+import org.galley.core.tools.ToolRegistry;
+import org.galley.handler.local.LocalRunner;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.JobsClaimable;
 import org.galley.protocol.JobState;
 import org.galley.protocol.Roles;
-import com.typesafe.config.ConfigFactory;
-import org.galley.core.tools.ToolRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

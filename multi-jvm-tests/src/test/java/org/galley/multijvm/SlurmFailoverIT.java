@@ -14,8 +14,11 @@ import org.galley.handler.slurm.SlurmFixture;
 import org.galley.handler.slurm.SlurmJob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Real node processes on a real single-node Slurm: a handler killed with -9 while 20 of its jobs are
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * watch them to {@code ok} — each submitted to Slurm exactly once, counted in Slurm itself.
  */
 @Tag("slow")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmFailoverIT {
   private static TestCluster cluster;
   private static ApiClient api;
@@ -58,6 +62,7 @@ class SlurmFailoverIT {
   }
 
   @Test
+  @Order(1)
   void slurmJobsOfAKilledHandlerAreAdoptedAndEndOkSubmittedOnceEach() throws Exception {
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -103,6 +108,35 @@ class SlurmFailoverIT {
     final Map<Long, Integer> counted = submissions;
     System.out.printf("slurm failover: %d jobs ok, Slurm received %d submissions for them%n", ids.size(),
         ids.stream().mapToInt(id -> counted.getOrDefault(id, 0)).sum());
+  }
+
+  @Test
+  @Order(2)
+  void aHandlerKilledAndRestartedUnderItsNameTakesItsSlurmJobsBackWithoutSubmittingThemAgain() throws Exception {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(api.submit("s_sleep", "{\"seconds\": 8}"));
+    }
+    for (long id : ids) {
+      api.awaitJob(id, j -> j.hasNonNull("handler") && j.get("state").asText().matches("queued|running"), Duration.ofSeconds(90));
+    }
+    String victim = api.job(ids.get(0)).get("handler").asText();
+    cluster.node(victim).kill();
+    cluster.node(victim).restart();
+    cluster.awaitReady(victim);
+    for (long id : ids) {
+      JsonNode job = api.awaitJob(id, inState("ok", "error", "deleted"), Duration.ofSeconds(180));
+      assertEquals("ok", job.get("state").asText(), job.toString());
+    }
+    Map<Long, Integer> submissions = submissionsByJob();
+    int reattached = 0;
+    for (long id : ids) {
+      assertEquals(1, submissions.getOrDefault(id, 0), "job " + id + " submitted to Slurm once: " + submissions);
+      reattached += api.job(id).get("attempt").asInt() == 1 ? 1 : 0;
+    }
+    System.out.printf("slurm restart: %s killed -9 and restarted; %d of %d jobs ok, each submitted once; %d kept attempt 1"
+        + " (re-attached by the restarted handler), the rest adopted under the next attempt%n", victim, ids.size(),
+        ids.size(), reattached);
   }
 
   /** How many Slurm jobs each Galley job got, by the names Slurm lists (finished ones stay for MinJobAge). */

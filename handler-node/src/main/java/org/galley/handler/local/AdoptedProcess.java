@@ -1,8 +1,5 @@
 package org.galley.handler.local;
 
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunningJob;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunningJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

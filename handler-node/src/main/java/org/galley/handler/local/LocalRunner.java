@@ -1,16 +1,5 @@
 package org.galley.handler.local;
 
-import org.galley.core.destinations.Destination;
-import org.galley.handler.runner.AttemptName;
-import org.galley.handler.runner.JobDirectories;
-import org.galley.handler.runner.Progress;
-import org.galley.handler.runner.RecoverRequest;
-import org.galley.handler.runner.Recovered;
-import org.galley.handler.runner.ToolFiles;
-import org.galley.handler.runner.RunRequest;
-import org.galley.handler.runner.Runner;
-import org.galley.handler.runner.RunningJob;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,6 +11,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.galley.core.destinations.Destination;
+import org.galley.handler.runner.AttemptName;
+import org.galley.handler.runner.JobDirectories;
+import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.RecoverRequest;
+import org.galley.handler.runner.Recovered;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.Runner;
+import org.galley.handler.runner.RunningJob;
+import org.galley.handler.runner.ToolFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

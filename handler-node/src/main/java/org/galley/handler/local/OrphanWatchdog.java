@@ -1,6 +1,5 @@
 package org.galley.handler.local;
 
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,6 +1,5 @@
 package org.galley.handler.local;
 
-
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

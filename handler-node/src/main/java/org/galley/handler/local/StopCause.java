@@ -1,10 +1,9 @@
 package org.galley.handler.local;
 
-import org.galley.handler.runner.RunOutcome;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.galley.handler.runner.RunOutcome;
 
 /**
  * Why the handler stopped a job's process group, if it did (KILLED or WALLTIME_EXCEEDED; the first

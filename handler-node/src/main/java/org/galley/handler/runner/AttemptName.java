@@ -1,5 +1,6 @@
 package org.galley.handler.runner;
 
+
 /**
  * The name of one attempt of a job, {@code galley-<cluster>-<job id>-<attempt>}: what a scheduler
  * job is called, so that an attempt can be found there even if its handler died before it

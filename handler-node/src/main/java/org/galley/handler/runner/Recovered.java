@@ -1,5 +1,6 @@
 package org.galley.handler.runner;
 
+
 /** What a runner found of an attempt it was asked to take back ({@link Runner#recover}). */
 public sealed interface Recovered {
 

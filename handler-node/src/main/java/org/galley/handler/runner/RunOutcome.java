@@ -1,5 +1,6 @@
 package org.galley.handler.runner;
 
+
 /**
  * How an attempt's work stopped.
  *

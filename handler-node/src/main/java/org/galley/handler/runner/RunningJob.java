@@ -36,6 +36,14 @@ public interface RunningJob {
    */
   void detach();
 
+  /**
+   * Whether the work goes on without this handler watching it (a scheduler job): a stopping handler
+   * then lets go of it at once instead of waiting for it to end ({@link #detach()}).
+   */
+  default boolean outlivesHandler() {
+    return false;
+  }
+
   /** The attempt's end is in the job table: forget what kept the work findable (the local runner's marker). Blocks. */
   default void endRecorded() {}
 }

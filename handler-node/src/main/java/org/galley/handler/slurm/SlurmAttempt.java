@@ -97,6 +97,11 @@ final class SlurmAttempt implements RunningJob {
   }
 
   @Override
+  public boolean outlivesHandler() {
+    return true;
+  }
+
+  @Override
   public void detach() {
     monitor.forget(this);
     outcome.complete(new RunOutcome(RunOutcome.Ending.DETACHED, null, "handler let go of Slurm job " + id));

@@ -1,5 +1,6 @@
 package org.galley.handler.slurm;
 
+
 /**
  * A Slurm command failed. {@link #unreachable()} tells "the controller could not be contacted"
  * (slurmctld down, restarting or too slow) from a refusal or a bug: a caller keeps its jobs as

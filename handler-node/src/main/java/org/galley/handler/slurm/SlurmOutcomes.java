@@ -5,8 +5,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.RunOutcome.Ending;
+import org.galley.handler.runner.RunOutcome;
 
 /**
  * How a Slurm job's end reads as an attempt's outcome. Unlike Galaxy's runners, nothing is ever

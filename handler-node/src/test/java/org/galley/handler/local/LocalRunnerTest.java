@@ -1,13 +1,5 @@
 package org.galley.handler.local;
 
-import org.galley.handler.ProcessTable;
-
-import org.galley.handler.Eventually;
-
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunRequest;
-import org.galley.handler.runner.RunningJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +16,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.galley.core.tools.CommandLine;
+import org.galley.handler.Eventually;
+import org.galley.handler.ProcessTable;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,5 @@
 package org.galley.handler.noop;
 
-import org.galley.handler.runner.RunOutcome;
-import org.galley.handler.runner.RunRequest;
-import org.galley.handler.runner.RunningJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.galley.core.tools.CommandLine;
+import org.galley.handler.runner.RunOutcome;
+import org.galley.handler.runner.RunRequest;
+import org.galley.handler.runner.RunningJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
