@@ -1,6 +1,8 @@
 package org.galley.web.edge;
 
 import com.typesafe.config.Config;
+import java.util.List;
+import org.galley.core.settings.ConfigLists;
 
 /**
  * What stands between the network and the API: TLS, the proxies whose forwarded headers are
@@ -38,7 +40,7 @@ public record EdgeSettings(TlsSettings tls, TrustedProxies trustedProxies, int l
   public static EdgeSettings fromConfig(Config config) {
     return new EdgeSettings(
         TlsSettings.fromConfig(config),
-        TrustedProxies.of(config.getStringList("galley.http.trusted-proxies")),
+        TrustedProxies.of(List.copyOf(ConfigLists.names(config, "galley.http.trusted-proxies"))),
         config.getInt("galley.http.loopback-port"),
         config.getDouble("galley.limits.user-submit-rate"),
         config.getInt("galley.limits.auth-failures-per-minute"));
