@@ -33,7 +33,8 @@ class ManagementProtectionIT {
     Path varDir = Path.of("target", "management-" + System.currentTimeMillis()).toAbsolutePath();
     int httpPort = NodeProcess.freePort();
     int managementPort = NodeProcess.freePort();
-    node = NodeProcess.start("management", varDir.resolveSibling(varDir.getFileName() + "-logs"), Map.of(
+    Map<String, String> props = new java.util.HashMap<>(ClusterDatabase.forAllInOne());
+    props.putAll(Map.of(
         "galley.var-dir", varDir.toString(),
         "galley.http.port", Integer.toString(httpPort),
         "galley.cluster.port", Integer.toString(NodeProcess.freePort()),
@@ -43,6 +44,7 @@ class ManagementProtectionIT {
         "galley.management.password", "ops-password",
         "galley.server-name", "mgmt",
         "galley.handler.shutdown-grace", "1s"));
+    node = NodeProcess.start("management", varDir.resolveSibling(varDir.getFileName() + "-logs"), props);
     base = "http://127.0.0.1:" + managementPort;
     node.awaitHttp(base + "/ready", Duration.ofSeconds(120));
     adminKey = Files.readString(varDir.resolve("admin.key")).trim();

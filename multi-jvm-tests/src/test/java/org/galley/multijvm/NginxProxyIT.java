@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -38,6 +37,8 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class NginxProxyIT {
   static final int RATE = 20;
+  /** The database of the running test, for the checks below. */
+  static ClusterDatabase testDatabase;
   static final String ADMIN_KEY = "nginx-admin-key-0123456789";
 
   @Test
@@ -53,22 +54,24 @@ class NginxProxyIT {
     int handlerCluster = GalleyCli.freePorts(2);
     int handlerManagement = GalleyCli.freePorts(2);
     int proxyPort = GalleyCli.freePorts(1);
+    ClusterDatabase database = ClusterDatabase.forCli(db);
     Path config = dir.resolve("galley.conf");
     Files.writeString(config, """
         admin-key = "%s"
         jvm-options = ["-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1"]
         properties { "galley.tools.dir" = "%s", "galley.db.pool-size" = "4", "galley.http.trusted-proxies" = "127.0.0.1" }
-        database.embedded-port = %d
+        %s
         web { processes = 2, reuse-port = false, http-port = %d, cluster-port = %d, management-port = %d }
         handler-ports { cluster = %d, management = %d }
         handlers { handler { processes = 2, workers = 8 } }
         timeouts { ready = 120s, drain = 30s }
-        """.formatted(ADMIN_KEY, dir.resolve("tools"), db, http, webCluster, webManagement, handlerCluster,
+        """.formatted(ADMIN_KEY, dir.resolve("tools"), database.cliConfig(db), http, webCluster, webManagement, handlerCluster,
         handlerManagement));
     Path tls = dir.resolve("tls");
     selfSigned(tls);
     GalleyCli galley = new GalleyCli(config, dir.resolve("cli"));
-    String url = "jdbc:postgresql://127.0.0.1:" + db + "/postgres";
+    testDatabase = database;
+    String url = database.url();
     try (Nginx nginx = Nginx.start(dir.resolve("nginx"), proxyPort, tls.resolve("cert.pem"), tls.resolve("key.pem"),
         List.of(http, http + 1))) {
       GalleyCli.Result started = galley.run(Duration.ofMinutes(4), "start");
@@ -238,7 +241,7 @@ class NginxProxyIT {
   }
 
   private static long count(String url, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement();
+    try (Connection c = testDatabase.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
