@@ -26,9 +26,19 @@ import org.junit.jupiter.api.Test;
  * which is how {@code galley graceful} (a restart of each node) puts a renewed certificate in service.
  */
 class TlsIT extends RunningWebNode {
-  static final Path DIR = Path.of("target", "tls-it").toAbsolutePath();
+  /** New for every run: keytool refuses to add to a keystore left by an earlier one. */
+  static final Path DIR = newDir();
   static final int LOOPBACK_PORT = freePort();
   static final TlsSettings PEM = makePem();
+
+  private static Path newDir() {
+    try {
+      Files.createDirectories(Path.of("target"));
+      return Files.createTempDirectory(Path.of("target"), "tls-it-").toAbsolutePath();
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
