@@ -31,10 +31,10 @@ final class DebianPackage {
       policy.toFile().setExecutable(true);
     }
     try {
-      if (run(List.of("apt-get", "install", "-y", "--no-install-recommends", pkg)) != 0) {
+      if (run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends", pkg)) != 0) {
         // The package lists may be missing on a fresh machine.
         run(List.of("apt-get", "update"));
-        int exit = run(List.of("apt-get", "install", "-y", "--no-install-recommends", pkg));
+        int exit = run(List.of("apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends", pkg));
         if (exit != 0) {
           throw new AssertionError("apt-get install -y " + pkg + " failed with " + exit);
         }
