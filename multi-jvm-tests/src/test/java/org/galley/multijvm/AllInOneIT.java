@@ -29,14 +29,15 @@ class AllInOneIT {
   static void start() throws Exception {
     varDir = Path.of("target", "all-in-one-" + System.currentTimeMillis()).toAbsolutePath();
     int httpPort = NodeProcess.freePort();
-    props = Map.of(
+    props = new java.util.HashMap<>(ClusterDatabase.forAllInOne());
+    props.putAll(Map.of(
         "galley.var-dir", varDir.toString(),
         "galley.http.port", Integer.toString(httpPort),
         "galley.cluster.port", Integer.toString(NodeProcess.freePort()),
         "galley.management.port", Integer.toString(NodeProcess.freePort()),
         "galley.server-name", "aio",
         // SIGTERM is a graceful stop; keep its wait for running jobs short here.
-        "galley.handler.shutdown-grace", "1s");
+        "galley.handler.shutdown-grace", "1s"));
     node = NodeProcess.start("all-in-one", varDir.resolveSibling(varDir.getFileName() + "-logs"), props);
     long t0 = System.nanoTime();
     node.awaitHttp("http://127.0.0.1:" + httpPort + "/api/version", Duration.ofSeconds(120));

@@ -24,14 +24,16 @@ class AssignmentMethodsIT {
   void memSelfRunsJobsOnTheReceivingAllInOneNode() throws Exception {
     Path varDir = Path.of("target", "mem-self-" + System.currentTimeMillis()).toAbsolutePath();
     int http = NodeProcess.freePort();
-    try (NodeProcess node = NodeProcess.start("mem-self", varDir.resolveSibling(varDir.getFileName() + "-logs"), Map.of(
+    Map<String, String> props = new java.util.HashMap<>(ClusterDatabase.forAllInOne());
+    props.putAll(Map.of(
         "galley.var-dir", varDir.toString(),
         "galley.http.port", Integer.toString(http),
         "galley.cluster.port", Integer.toString(NodeProcess.freePort()),
         "galley.management.port", Integer.toString(NodeProcess.freePort()),
         "galley.server-name", "aio",
         "galley.jobs.assign-with", "mem-self,cluster",
-        "galley.handler.poll-interval", "30s"))) {
+        "galley.handler.poll-interval", "30s"));
+    try (NodeProcess node = NodeProcess.start("mem-self", varDir.resolveSibling(varDir.getFileName() + "-logs"), props)) {
       node.awaitHttp("http://127.0.0.1:" + http + "/api/version", Duration.ofSeconds(120));
       ApiClient api = new ApiClient("http://127.0.0.1:" + http, Files.readString(varDir.resolve("admin.key")).trim());
       long t0 = System.nanoTime();

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@code galley db} as a real process: the embedded PostgreSQL every node of a test cluster shares. */
-public final class DatabaseProcess implements AutoCloseable {
+public final class DatabaseProcess implements ClusterDatabase {
   private final Process process;
   private final String url;
   private final Path log;
@@ -61,8 +61,19 @@ public final class DatabaseProcess implements AutoCloseable {
     throw new AssertionError("galley db did not print its URL: " + Files.readString(log));
   }
 
+  @Override
   public String url() {
     return url;
+  }
+
+  @Override
+  public String user() {
+    return "postgres";
+  }
+
+  @Override
+  public String password() {
+    return "";
   }
 
   @Override

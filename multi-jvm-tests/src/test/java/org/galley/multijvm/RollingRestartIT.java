@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -27,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class RollingRestartIT {
   static final int RATE = 25;
+  /** The database of the running test, for the checks below. */
+  static ClusterDatabase testDatabase;
   static final String ADMIN_KEY = "rolling-admin-key-0123456789";
 
   @Test
@@ -42,20 +43,22 @@ class RollingRestartIT {
     int webManagement = GalleyCli.freePorts(2);
     int handlerCluster = GalleyCli.freePorts(2);
     int handlerManagement = GalleyCli.freePorts(2);
+    ClusterDatabase database = ClusterDatabase.forCli(db);
     Path config = dir.resolve("galley.conf");
     Files.writeString(config, """
         admin-key = "%s"
         jvm-options = ["-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1"]
         properties { "galley.tools.dir" = "%s", "galley.db.pool-size" = "4" }
-        database.embedded-port = %d
+        %s
         web { processes = 2, http-port = %d, cluster-port = %d, management-port = %d }
         handler-ports { cluster = %d, management = %d }
         handlers { handler { processes = 2, workers = 8 } }
         timeouts { ready = 120s, drain = 30s }
-        """.formatted(ADMIN_KEY, dir.resolve("tools"), db, http, webCluster, webManagement, handlerCluster,
+        """.formatted(ADMIN_KEY, dir.resolve("tools"), database.cliConfig(db), http, webCluster, webManagement, handlerCluster,
         handlerManagement));
     GalleyCli galley = new GalleyCli(config, dir.resolve("cli"));
-    String url = "jdbc:postgresql://127.0.0.1:" + db + "/postgres";
+    testDatabase = database;
+    String url = database.url();
     try {
       GalleyCli.Result started = galley.run(Duration.ofMinutes(4), "start");
       assertEquals(0, started.exit(), started.output());
@@ -146,7 +149,7 @@ class RollingRestartIT {
   private static Report report(String url) throws Exception {
     List<String> notOk = new ArrayList<>();
     List<String> ranTwice = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
+    try (Connection c = testDatabase.connect(); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("SELECT id, state, attempt, info FROM job WHERE state <> 'ok' ORDER BY id")) {
         while (rs.next()) {
           notOk.add(rs.getLong(1) + " " + rs.getString(2) + " attempt " + rs.getInt(3) + ": " + rs.getString(4));
@@ -175,7 +178,7 @@ class RollingRestartIT {
   }
 
   private static long count(String url, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement();
+    try (Connection c = testDatabase.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);

@@ -19,7 +19,7 @@ public final class TestCluster implements AutoCloseable {
   public static final String ADMIN_KEY = "test-admin-key-0123456789";
 
   private final Path dir;
-  private final DatabaseProcess db;
+  private final ClusterDatabase db;
   private final int seedPort;
   /** The first handler is a second seed, so a restarted first web node joins the cluster instead of founding another. */
   private final int secondSeedPort;
@@ -30,7 +30,7 @@ public final class TestCluster implements AutoCloseable {
   private final Path stamps;
   private final Path toolsDir;
 
-  private TestCluster(Path dir, DatabaseProcess db, int seedPort) throws IOException {
+  private TestCluster(Path dir, ClusterDatabase db, int seedPort) throws IOException {
     this.dir = dir;
     this.db = db;
     this.seedPort = seedPort;
@@ -42,7 +42,7 @@ public final class TestCluster implements AutoCloseable {
 
   public static TestCluster create(String name) throws Exception {
     Path dir = Path.of("target", "clusters", name + "-" + System.currentTimeMillis()).toAbsolutePath();
-    DatabaseProcess db = DatabaseProcess.start(dir.resolve("db"));
+    ClusterDatabase db = ClusterDatabase.fresh(dir.resolve("db"));
     return new TestCluster(dir, db, NodeProcess.freePort());
   }
 
@@ -160,7 +160,7 @@ public final class TestCluster implements AutoCloseable {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("galley.server-name", name);
     p.put("galley.var-dir", dir.resolve("nodes").resolve(name).toString());
-    p.put("galley.db.url", db.url());
+    p.putAll(db.nodeProperties());
     p.put("galley.db.pool-size", "4");
     p.put("galley.cluster.port", Integer.toString(clusterPort));
     p.put("galley.cluster.seed-nodes", "127.0.0.1:" + seedPort + ",127.0.0.1:" + secondSeedPort);

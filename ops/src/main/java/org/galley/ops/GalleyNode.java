@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -16,7 +17,6 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.galley.core.admin.DrainRegistry;
 import org.galley.core.admin.HandlerDirectory;
 import org.galley.core.cluster.ClusterConfig;
@@ -39,9 +39,12 @@ import org.galley.handler.HandlerNode;
 import org.galley.handler.HandlerSettings;
 import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.JobsClaimable;
+import org.galley.ops.management.ManagementAccess;
+import org.galley.ops.management.ManagementServer;
 import org.galley.web.AdminKey;
 import org.galley.web.WebNode;
 import org.galley.web.WebSettings;
+import org.galley.web.edge.EdgeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,16 +152,27 @@ public final class GalleyNode {
       readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
     ServerBinding http = null;
+    String previousAdminKey = config.getString("galley.admin-key-previous");
+    String adminKey = null;
     if (node.isWeb()) {
-      String adminKey = AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
-      http = WebNode.start(system, WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
-              events, adminKey, new HandlerDirectory(system, drains, Duration.ofSeconds(5)),
+      adminKey = AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
+      http = WebNode.start(system, WebSettings.fromConfig(config), EdgeSettings.fromConfig(config), node,
+              db.dataSource(), jobs, tools, events, adminKey, previousAdminKey,
+              new HandlerDirectory(system, drains, Duration.ofSeconds(5)),
               new Assignment(jobsSettings.assignWith(), node, StaticHandlers.fromConfig(config), new SecureRandom(),
                   name -> isUpMember(cluster, name)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       readiness.require("database", () -> NodeChecks.databaseAnswers(system, db.dataSource()));
     }
-    PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ManagementAccess managementAccess = null;
+    if (!ManagementServer.isLoopback(clusterSettings.managementHost())) {
+      // A handler-only node needs the admin key only for this; the CLI hands every node the same one.
+      String key = adminKey != null ? adminKey : AdminKey.loadOrCreate(node.varDir(), config.getString("galley.admin-key"));
+      managementAccess = new ManagementAccess(List.of(key, previousAdminKey),
+          config.getString("galley.management.user"), config.getString("galley.management.password"));
+    }
+    ManagementServer.start(system, clusterSettings.managementHost(), clusterSettings.managementPort(), managementAccess)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new GalleyNode(system, node, http);
   }
 

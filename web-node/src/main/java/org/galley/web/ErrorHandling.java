@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
@@ -45,7 +46,10 @@ final class ErrorHandling {
   static HttpResponse toResponse(Throwable thrown) {
     Throwable e = unwrap(thrown);
     if (e instanceof ApiException api) {
-      return Json.error(api.code(), api.getMessage());
+      HttpResponse response = Json.error(api.code(), api.getMessage());
+      return api.retryAfterSeconds() > 0
+          ? response.addHeader(RetryAfter.create(api.retryAfterSeconds()))
+          : response;
     }
     if (e instanceof StoreException || e instanceof RejectedExecutionException) {
       log.warn("database unavailable: {}", e.toString());

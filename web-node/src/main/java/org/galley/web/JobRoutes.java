@@ -26,6 +26,7 @@ import org.galley.core.tools.InvalidInputException;
 import org.galley.core.tools.Tool;
 import org.galley.core.tools.ToolRegistry;
 import org.galley.protocol.JobState;
+import org.galley.web.edge.TokenBuckets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +49,11 @@ final class JobRoutes extends AllDirectives {
   private final JobIntake intake;
   private final Assignment assignment;
   private final IdempotencyStore idempotency;
+  private final TokenBuckets submitRate;
 
   JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events,
-      JobIntake intake, Assignment assignment, IdempotencyStore idempotency) {
+      JobIntake intake, Assignment assignment, IdempotencyStore idempotency, TokenBuckets submitRate) {
+    this.submitRate = submitRate;
     this.intake = intake;
     this.assignment = assignment;
     this.idempotency = idempotency;
@@ -83,6 +86,13 @@ final class JobRoutes extends AllDirectives {
    * ({@link JobIntake}).
    */
   private Route submit(Caller caller) {
+    // Checked before the body is read: a user over galley.limits.user-submit-rate costs no parsing.
+    long wait = submitRate.take(caller.name());
+    if (wait > 0) {
+      throw new ApiException(ErrorCode.SUBMIT_RATE, "user '" + caller.name() + "' submits faster than"
+          + " galley.limits.user-submit-rate allows; retry after " + wait + " s (the same Idempotency-Key is safe)",
+          wait);
+    }
     return withSizeLimit(settings.maxBody(), () ->
         entity(Unmarshaller.entityToByteArray(), body -> {
           SubmitRequest.Body parsed = SubmitRequest.parseBody(body);

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -20,6 +21,9 @@ import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.web.edge.EdgeSettings;
+import org.galley.web.edge.TlsContext;
+import org.galley.web.edge.TokenBuckets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,30 +55,71 @@ public final class WebNode {
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, NodeSettings node,
       DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
       HandlerDirectory handlers, Assignment assignment) {
-    log.info("web node {} starting with {}", node.serverName(), settings);
+    return start(system, settings, EdgeSettings.NONE, node, dataSource, jobs, tools, events, adminKey, "", handlers,
+        assignment);
+  }
+
+  /**
+   * As above, with TLS, trusted proxies and rate limits ({@link EdgeSettings}).
+   *
+   * @param previousAdminKey also accepted as the admin key while a rotation rolls through the nodes; empty: none
+   * @return the binding of the API port (HTTPS with TLS on); a loopback HTTP port beside it is logged
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, WebSettings settings, EdgeSettings edge,
+      NodeSettings node, DataSource dataSource, JobStore jobs, ToolRegistry tools, JobEvents events, String adminKey,
+      String previousAdminKey, HandlerDirectory handlers, Assignment assignment) {
+    log.info("web node {} starting with {} and {}", node.serverName(), settings, edge);
     var blockingDispatcher = system.dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     Blocking blocking = new Blocking(blockingDispatcher);
     UserStore users = new UserStore(dataSource);
-    Auth auth = new Auth(adminKey, users, blocking);
-    Route route = new ApiRoutes(
+    AdminKeys adminKeys = AdminKeys.of(adminKey, previousAdminKey);
+    if (adminKeys.count() > 1) {
+      log.info("web node {} accepts the previous admin key too, until the rotation ends", node.serverName());
+    }
+    // Buckets of a minute's failures, refilled over that minute; at most 100,000 addresses remembered.
+    TokenBuckets authFailures = new TokenBuckets(edge.authFailuresPerMinute() / 60.0,
+        Math.max(1, edge.authFailuresPerMinute()), 100_000, System::nanoTime);
+    TokenBuckets submitRate = new TokenBuckets(edge.userSubmitRate(), Math.max(1, edge.userSubmitRate()), 100_000,
+        System::nanoTime);
+    Auth auth = new Auth(adminKeys, users, blocking, authFailures);
+    Route api = new ApiRoutes(
         settings,
         new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
-            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep())),
+            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep()), submitRate),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
-    var server = Http.get(system).newServerAt(settings.host(), settings.port());
+    Route route = new AccessLog(edge.trustedProxies()).route(() -> api);
+    // The peer's address is what the access log and the per-address limits start from.
+    ServerSettings serverSettings = ServerSettings.create(Adapter.toClassic(system)).withRemoteAddressAttribute(true);
     if (settings.reusePort()) {
-      ServerSettings serverSettings = ServerSettings.create(Adapter.toClassic(system));
-      server = server.withSettings(serverSettings.withSocketOptions(List.of(ReusePort.INSTANCE)));
+      serverSettings = serverSettings.withSocketOptions(List.of(ReusePort.INSTANCE));
     }
-    return server.bind(route).thenApply(binding -> {
+    var server = Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings);
+    String scheme = "http";
+    if (edge.tls().enabled()) {
+      server = server.enableHttps(ConnectionContext.httpsServer(TlsContext.create(edge.tls())));
+      scheme = "https";
+    }
+    String shownScheme = scheme;
+    CompletionStage<ServerBinding> main = server.bind(route).thenApply(binding -> {
       addToCoordinatedShutdown(system, binding);
-      log.info("web node {} serves the HTTP API at http://{}:{}/api", node.serverName(),
+      log.info("web node {} serves the HTTP API at {}://{}:{}/api", node.serverName(), shownScheme,
           binding.localAddress().getHostString(), binding.localAddress().getPort());
       return binding;
     });
+    if (edge.loopbackPort() < 0) {
+      return main;
+    }
+    CompletionStage<ServerBinding> loopback = Http.get(system).newServerAt("127.0.0.1", edge.loopbackPort())
+        .withSettings(serverSettings).bind(route).thenApply(binding -> {
+          addToCoordinatedShutdown(system, binding);
+          log.info("web node {} also serves plain HTTP on loopback at http://127.0.0.1:{}/api", node.serverName(),
+              binding.localAddress().getPort());
+          return binding;
+        });
+    return main.thenCombine(loopback, (m, l) -> m);
   }
 
   private static void addToCoordinatedShutdown(ActorSystem<?> system, ServerBinding binding) {

@@ -27,16 +27,42 @@ import org.galley.core.dispatch.JobEvents;
 
 /** A real HTTP client for a running web node, and the database checks the API tests make. */
 final class HttpApiFixture {
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  private final HttpClient http;
   private final String base;
   private final DataSource dataSource;
 
   HttpApiFixture(String base, DataSource dataSource) {
+    this(base, dataSource, HttpClient.newBuilder());
+  }
+
+  /** @param client a builder with what the test needs (a TLS context trusting its certificate) */
+  HttpApiFixture(String base, DataSource dataSource, HttpClient.Builder client) {
+    this.http = client.version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     this.base = base;
     this.dataSource = dataSource;
+  }
+
+  /** Any request with any headers (name, value, name, value, ...). */
+  Reply sendWithHeaders(String method, String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
+  private Reply send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r = http.send(b.build(), BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.body(), r.headers());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** One answer: status, body text and headers. */
@@ -75,15 +101,7 @@ final class HttpApiFixture {
     if (idempotencyKey != null) {
       b.header(IdempotencyKey.HEADER, idempotencyKey);
     }
-    try {
-      HttpResponse<String> r = http.send(b.build(), BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body(), r.headers());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(b);
   }
 
   Reply get(String path, String key) {

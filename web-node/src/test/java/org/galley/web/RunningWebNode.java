@@ -66,6 +66,16 @@ abstract class RunningWebNode {
     return "";
   }
 
+  /** TLS, trusted proxies and rate limits of this web node; none by default. */
+  org.galley.web.edge.EdgeSettings edge() {
+    return org.galley.web.edge.EdgeSettings.NONE;
+  }
+
+  /** The HTTP client of {@link #api}: one trusting a test certificate, for TLS tests. */
+  java.net.http.HttpClient.Builder client() {
+    return java.net.http.HttpClient.newBuilder();
+  }
+
   /** How this web node assigns jobs; the cluster method by default. */
   org.galley.core.dispatch.Assignment assignment(NodeSettings node) {
     return org.galley.core.dispatch.Assignment.clusterOnly(node);
@@ -97,10 +107,22 @@ abstract class RunningWebNode {
     handlerB = fakeHandlers.describing(HANDLER_B);
     handlerA = fakeHandlers.describing(HANDLER_A);
     varDir = Files.createTempDirectory(Path.of("target"), "web-var-").toAbsolutePath();
+    binding = startAnother();
+    api = new HttpApiFixture((edge().tls().enabled() ? "https" : "http") + "://127.0.0.1:"
+        + binding.localAddress().getPort(), db.dataSource(), client());
+  }
+
+  /** Another web node on the same database, actor system and settings, on a free port; stopped with the system. */
+  ServerBinding startAnother() throws Exception {
+    return startAnother(edge());
+  }
+
+  /** As above, with other edge settings. */
+  ServerBinding startAnother(org.galley.web.edge.EdgeSettings edge) throws Exception {
     NodeSettings node = new NodeSettings(Set.of("web"), Set.of("default"), "web-test", varDir);
-    binding = WebNode.start(testKit.system(), WebSettings.fromConfig(config), node, db.dataSource(), jobs, tools,
-        events, ADMIN_KEY, handlers, assignment(node)).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    api = new HttpApiFixture("http://127.0.0.1:" + binding.localAddress().getPort(), db.dataSource());
+    return WebNode.start(testKit.system(), WebSettings.fromConfig(config), edge, node, db.dataSource(), jobs, tools,
+        events, ADMIN_KEY, "", handlers, assignment(node)).toCompletableFuture()
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /**

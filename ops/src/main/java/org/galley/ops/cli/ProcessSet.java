@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -211,8 +212,52 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
     return Files.readString(file, StandardCharsets.UTF_8).trim();
   }
 
-  /** Environment of a node process: the admin key, out of sight of ps. */
+  /**
+   * Environment of a node process: the admin key, out of sight of ps, and during a rotation
+   * ({@code galley admin-key}) the previous one, which the nodes accept too.
+   */
   public Map<String, String> environment() throws IOException {
+    if (hasPreviousAdminKey()) {
+      return Map.of("GALLEY_ADMIN_KEY", adminKey(), "GALLEY_ADMIN_KEY_PREVIOUS",
+          Files.readString(previousAdminKeyFile(), StandardCharsets.UTF_8).trim());
+    }
     return Map.of("GALLEY_ADMIN_KEY", adminKey());
+  }
+
+  boolean configuredAdminKey() {
+    return !config.getString("admin-key").isBlank();
+  }
+
+  Path adminKeyFile() {
+    return stateDir.resolve("admin.key");
+  }
+
+  Path previousAdminKeyFile() {
+    return stateDir.resolve("admin.key.previous");
+  }
+
+  boolean hasPreviousAdminKey() {
+    return !configuredAdminKey() && Files.exists(previousAdminKeyFile());
+  }
+
+  /** Keeps the current key as the previous one and puts a new one in its place (each file written whole, mode 600). */
+  void rotateAdminKey() throws IOException {
+    String old = adminKey();
+    writeOwnerOnly(previousAdminKeyFile(), old);
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    writeOwnerOnly(adminKeyFile(), HexFormat.of().formatHex(bytes));
+  }
+
+  void dropPreviousAdminKey() throws IOException {
+    Files.deleteIfExists(previousAdminKeyFile());
+  }
+
+  private void writeOwnerOnly(Path file, String key) throws IOException {
+    Files.createDirectories(stateDir);
+    Path tmp = Files.createTempFile(stateDir, file.getFileName() + ".", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }
