@@ -48,6 +48,7 @@ final class AttemptEnds {
 
   /** Records one end, then lets the work forget what kept it findable (the local marker). */
   void recordEnd(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
+    log.debug("job {} attempt {} ended {} ({}): {}", jobId, attempt, outcome.ending(), outcome.exitCode(), outcome.usage());
     recordEnd(jobId, attempt, outcome, why);
     work.endRecorded();
   }
@@ -92,6 +93,10 @@ final class AttemptEnds {
    * by one as there. Safe to run again after a failure: a write that won already matches no more.
    */
   void recordEnds(List<End> ends) {
+    if (log.isDebugEnabled()) {
+      ends.forEach(e -> log.debug("job {} attempt {} ended {} ({}): {}", e.jobId(), e.attempt(), e.outcome().ending(),
+          e.outcome().exitCode(), e.outcome().usage()));
+    }
     List<End> plain = ends.stream().filter(End::plain).toList();
     Set<Long> won = jobs.finishAll(serverName, plain.stream()
         .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info()))

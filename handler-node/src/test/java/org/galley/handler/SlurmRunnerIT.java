@@ -77,6 +77,8 @@ class SlurmRunnerIT extends HandlerFixture {
     assertEquals("galley-" + slurm.cluster + "-" + job.id() + "-1", done.externalName());
     assertEquals("it's $(not) a \"shell\"\n", Files.readString(Path.of(done.workingDirectory()).resolve("stdout")));
     assertEquals(List.of(done.externalName()), slurm.submissionsOf(job.id()));
+    assertTrue(org.galley.handler.runner.ResourceUsage.read(Path.of(done.workingDirectory())).cpuUserSeconds().isPresent(),
+        "the job script recorded the tool's CPU use");
   }
 
   @Test

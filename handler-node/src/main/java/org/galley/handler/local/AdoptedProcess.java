@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.galley.handler.runner.ResourceUsage;
 import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.RunningJob;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ final class AdoptedProcess implements RunningJob {
   private final Path dir;
   private final Optional<Duration> walltime;
   private final Optional<Instant> deadline;
+  private final Optional<Instant> startTime;
   private final Duration killGrace;
   private final Executor poller;
   private final Clock clock;
@@ -43,6 +45,7 @@ final class AdoptedProcess implements RunningJob {
     this.dir = dir;
     this.walltime = walltime;
     this.deadline = walltime.flatMap(w -> startTime.map(t -> t.plus(w)));
+    this.startTime = startTime;
     this.killGrace = killGrace;
     this.poller = CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS, blocking);
     this.clock = clock;
@@ -139,6 +142,8 @@ final class AdoptedProcess implements RunningJob {
     if (leader.groupIsOurs()) {
       ProcessGroups.signal(leader.pid(), "KILL"); // what the job left running dies with it
     }
-    return stopCause.outcome(LocalRunner.readExitCode(dir).orElse(null), walltime, "it ended without an exit code");
+    ResourceUsage used = ResourceUsage.read(dir);
+    return stopCause.outcome(LocalRunner.readExitCode(dir).orElse(null), walltime, "it ended without an exit code")
+        .withUsage(startTime.map(t -> used.withRuntime(Duration.between(t, clock.instant()))).orElse(used));
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.galley.handler.runner.ResourceUsage;
 import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.RunningJob;
 
@@ -24,6 +25,7 @@ final class LocalJob implements RunningJob {
   private final CompletableFuture<RunOutcome> outcome;
 
   private final int slots;
+  private final long startedNanos = System.nanoTime();
 
   LocalJob(JobLeader leader, Path dir, Optional<Duration> walltime, int slots, Duration killGrace, Executor blocking) {
     this.killGrace = killGrace;
@@ -120,6 +122,7 @@ final class LocalJob implements RunningJob {
       ProcessGroups.signal(pgid, "KILL");
     }
     return stopCause.outcome(written.orElse(status), walltime,
-        "it ended without an exit code while its launcher was gone");
+        "it ended without an exit code while its launcher was gone")
+        .withUsage(ResourceUsage.read(dir).withRuntime(Duration.ofNanos(System.nanoTime() - startedNanos)));
   }
 }

@@ -17,6 +17,7 @@ import org.galley.handler.runner.JobDirectories;
 import org.galley.handler.runner.Progress;
 import org.galley.handler.runner.RecoverRequest;
 import org.galley.handler.runner.Recovered;
+import org.galley.handler.runner.ResourceUsage;
 import org.galley.handler.runner.RunRequest;
 import org.galley.handler.runner.Runner;
 import org.galley.handler.runner.RunningJob;
@@ -63,7 +64,7 @@ public final class LocalRunner implements Runner {
   static final int KILLED_BY_SIGKILL = 128 + 9;
 
   /** Files the wrapper and the runner write in the job directory; a tool file may not take these names. */
-  static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp",
+  static final Set<String> RESERVED_FILES = Set.of("pid", "stdout", "stderr", "exit_code", "exit_code.tmp", ResourceUsage.FILE,
       AttemptMarker.FILE, AttemptMarker.TEMP_FILE);
 
   private static final Logger log = LoggerFactory.getLogger(LocalRunner.class);

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * them. Per request the launcher forks a <em>leader</em> that does what the shell wrapper did:
  * setsid(), chdir to the job directory, stdin/stdout/stderr redirected, its pid in {@code pid};
  * only then is the job reported started, so its group exists before anyone may signal it. The
- * leader forks and execs the tool, waits for it, writes {@code exit_code} with one write(2) and
+ * leader forks and execs the tool, waits for it, writes the tool's CPU times ({@code usage}, from
+ * perl's {@code times}) and {@code exit_code} with one write(2) each and
  * SIGKILLs its own group (whatever the job left running), like the wrapper. So the leader, a child
  * of the launcher, is the job's session and group leader and its external id; {@link LocalRecovery},
  * {@link AdoptedProcess} and the {@link OrphanWatchdog} see the same files and groups as before.
@@ -81,7 +82,9 @@ final class PerlLauncher {
         if ($child == 0) { close $w; { no warnings; exec { $argv[0] } @argv; }
           my $missing = $!{ENOENT}; print STDERR "galley-job: $argv[0]: ", ($missing ? 'not found' : "$!"), "\n";
           exit($missing ? 127 : 126) }
-        waitpid($child, 0); finish(status($?)) }
+        waitpid($child, 0); my $st = $?; my @t = times;
+        if (open(my $u, '>', 'usage')) { syswrite($u, "$t[2] $t[3]\n"); close $u }
+        finish(status($st)) }
       sub launch { my ($tag, @f) = @_; my ($r, $w);
         pipe($r, $w) or return reply('failed', $tag, "pipe: $!");
         my $pid = fork;

@@ -7,8 +7,29 @@ package org.galley.handler.runner;
  * @param exitCode the command's exit code, or the runner's stand-in (128 + signal) when it was killed;
  *     null when unknown
  * @param info why, for people; null for a plain exit
+ * @param usage what the work used, as far as the runner saw
  */
-public record RunOutcome(Ending ending, Integer exitCode, String info) {
+public record RunOutcome(Ending ending, Integer exitCode, String info, ResourceUsage usage) {
+
+  public RunOutcome(Ending ending, Integer exitCode, String info) {
+    this(ending, exitCode, info, ResourceUsage.NONE);
+  }
+
+  public RunOutcome withUsage(ResourceUsage u) {
+    return new RunOutcome(ending, exitCode, info, u);
+  }
+
+  /** Two outcomes are the same end whatever their usage reports say: usage is a measurement, not the end. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RunOutcome r && ending == r.ending && java.util.Objects.equals(exitCode, r.exitCode)
+        && java.util.Objects.equals(info, r.info);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(ending, exitCode, info);
+  }
 
   /** Why the work stopped. */
   public enum Ending {

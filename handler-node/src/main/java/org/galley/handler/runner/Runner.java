@@ -7,7 +7,7 @@ import org.galley.core.destinations.Destination;
 /**
  * One way to run an attempt's work, shaped like a scheduler driver (Nomad's task drivers are the
  * model): start it, watch many at once, stop it, take it back from what the job table recorded,
- * and say what it used. The handler never asks which runner it holds: {@code local} runs processes
+ * and say what it used ({@link RunOutcome#usage()}). The handler never asks which runner it holds: {@code local} runs processes
  * on this node, {@code noop} nothing, {@code slurm} submits to a cluster scheduler. Implementations
  * block (files, processes, scheduler commands): call them from the blocking dispatcher.
  */

@@ -1,10 +1,13 @@
 package org.galley.handler.slurm;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.galley.handler.runner.Progress;
+import org.galley.handler.runner.ResourceUsage;
 import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.RunningJob;
 import org.slf4j.Logger;
@@ -32,6 +35,8 @@ final class SlurmAttempt implements RunningJob {
   /** scancel got through. */
   private volatile boolean cancelled;
   private volatile String lastNote;
+  /** When Slurm started it, once seen running. */
+  private volatile Instant startedAt;
 
   SlurmAttempt(long id, Path dir, Progress progress, SlurmCommands commands, SlurmMonitor monitor) {
     this.id = id;
@@ -115,7 +120,8 @@ final class SlurmAttempt implements RunningJob {
       if (!running && job.startTime().isPresent()) {
         // It ran between two looks: record its start first, and its end at the next look.
         running = true;
-        progress.running(job.startTime().get());
+        startedAt = job.startTime().get();
+        progress.running(startedAt);
         return;
       }
       end(SlurmOutcomes.ofTerminal(job, dir, killed.get()));
@@ -123,7 +129,8 @@ final class SlurmAttempt implements RunningJob {
       note("waiting in Slurm (job " + id + "): " + job.reason());
     } else if (!running && !"CONFIGURING".equals(job.state())) {
       running = true;
-      progress.running(job.startTime().orElseGet(java.time.Instant::now));
+      startedAt = job.startTime().orElseGet(Instant::now);
+      progress.running(startedAt);
     }
   }
 
@@ -141,6 +148,7 @@ final class SlurmAttempt implements RunningJob {
 
   private void end(RunOutcome o) {
     monitor.forget(this);
-    outcome.complete(o);
+    ResourceUsage used = ResourceUsage.read(dir);
+    outcome.complete(o.withUsage(startedAt == null ? used : used.withRuntime(Duration.between(startedAt, Instant.now()))));
   }
 }

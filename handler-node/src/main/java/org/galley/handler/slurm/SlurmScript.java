@@ -28,7 +28,7 @@ public final class SlurmScript {
   public static final String STDERR = "stderr";
 
   /**
-   * The job script. mv is called by absolute path because {@code env} may change PATH; exit_code
+   * The job script. After the tool, bash's {@code times} records its CPU use ({@code usage}). mv is called by absolute path because {@code env} may change PATH; exit_code
    * is written to a temporary file and renamed so a reader never sees half a number.
    */
   static final String SCRIPT = """
@@ -42,6 +42,7 @@ public final class SlurmScript {
       mapfile -t -d '' argv < argv
       "${argv[@]}" < "$in"
       code=$?
+      times > usage
       printf '%s\\n' "$code" > exit_code.tmp && /bin/mv -f exit_code.tmp exit_code
       exit "$code"
       """;

@@ -2,6 +2,7 @@ package org.galley.handler.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,15 @@ class LocalResourcesTest {
     RunOutcome limited = run(hog, new Resources(1, OptionalLong.of(100), Optional.empty()));
     assertNotEquals(0, limited.exitCode(), "400 MB under a 100 MB limit");
     assertEquals("", Files.readString(dir.resolve("stdout")));
+  }
+
+  @Test
+  void theOutcomeSaysWhatTheToolUsed() throws Exception {
+    RunOutcome o = run(List.of("perl", "-e", "my $i = 0; $i++ while $i < 20_000_000"), Resources.NONE);
+    assertEquals(0, o.exitCode());
+    assertTrue(o.usage().cpuUserSeconds().orElseThrow() > 0.05, o.usage()::toString);
+    assertTrue(o.usage().cpuSystemSeconds().isPresent(), o.usage()::toString);
+    assertTrue(o.usage().runtime().orElseThrow().toMillis() >= 50, o.usage()::toString);
   }
 
   @Test
