@@ -169,23 +169,6 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .build();
   }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
   private Behavior<HandlerCommand> run(Runnable step) {
     step.run();
     return this;
@@ -204,9 +187,6 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     m.again().run();
     return this;
   }
-
-
-
 
   private Behavior<HandlerCommand> onReportCapacity(ReportCapacity m) {
     pools.heardFrom(m.replyTo());
@@ -278,9 +258,6 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     pools.forgot(t.getRef());
     return this;
   }
-
-
-
 
   private void checkStopped() {
     if (flow.state.stopped() && !stopWaiters.isEmpty()) {

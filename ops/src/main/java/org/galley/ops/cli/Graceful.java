@@ -8,8 +8,9 @@ import org.galley.ops.cli.ProcessSpec.Kind;
  * {@code galley graceful}: restarts every node process one at a time so that nobody notices.
  * A web node is stopped with SIGTERM (it stops accepting, finishes requests in flight, leaves the
  * cluster), started again and waited for: its own {@code /ready} (which it answers only once its
- * HTTP port is bound) and the public {@code /api/version}; meanwhile the other web nodes keep the
- * shared port answering. A handler is drained, its running jobs are awaited (bounded by
+ * HTTP port is bound) and the public {@code /api/version}, then given {@code timeouts.web-settle}
+ * to be seen alive by a proxy in front before the next one goes; meanwhile the other web nodes keep
+ * the shared port answering. A handler is drained, its running jobs are awaited (bounded by
  * {@code timeouts.drain}), it is stopped, started, awaited and undrained. The database is not
  * restarted: every node depends on it.
  */
@@ -47,6 +48,9 @@ final class Graceful {
     NodeApi api = new NodeApi(supervisor.set());
     awaitTrue(api::versionAnswers, "the public API " + supervisor.set().publicUrl() + "/api/version");
     out.printf("galley: graceful: %s back in %.1f s%n", s.spec.name(), (System.nanoTime() - t0) / 1e9);
+    // A proxy that saw this node fail keeps it marked down for a while (nginx: fail_timeout). Stopping
+    // the next web node before that passes would leave the proxy no node it believes in.
+    TimeUnit.MILLISECONDS.sleep(supervisor.set().config().getDuration("timeouts.web-settle").toMillis());
   }
 
   private void restartHandler(Supervised s) throws Exception {
