@@ -87,6 +87,10 @@ public final class ConfigSchema {
       new Option("timeouts.drain", "120s",
           "graceful: how long to wait for a drained handler's running jobs before stopping it anyway"
               + " (its shutdown-grace then applies)."),
+      new Option("timeouts.web-settle", "3s",
+          "graceful: wait after a web node is back before stopping the next, so that a proxy's passive"
+              + " health check (nginx fail_timeout, 2s in ops/nginx/galley.conf) takes it back first. Longer"
+              + " than that fail_timeout."),
       new Option("restart.backoff-min", "1s", "Wait before restarting a process that crashed."),
       new Option("restart.backoff-max", "60s",
           "Longest wait between restarts; the wait doubles at each crash and resets after a minute up."));
