@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.galley.web.edge.AccessLog;
 import org.galley.web.edge.TokenBuckets;
 
 /**
@@ -42,7 +43,7 @@ final class Auth extends AllDirectives {
             throw new ApiException(ErrorCode.NO_KEY,
                 "an API key is required: send it in header " + HEADER + " or as ?" + QUERY_PARAMETER + "=");
           }
-          String client = entry.map(e -> e.client).orElse("-");
+          String client = entry.map(AccessLog.Entry::client).orElse("-");
           long wait = failures.waitFor(client);
           if (wait > 0) {
             throw tooManyFailures(wait);

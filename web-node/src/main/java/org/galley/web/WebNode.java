@@ -21,6 +21,7 @@ import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
+import org.galley.web.edge.AccessLog;
 import org.galley.web.edge.EdgeSettings;
 import org.galley.web.edge.TlsContext;
 import org.galley.web.edge.TokenBuckets;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.galley.web.HttpApiFixture.Reply;
+import org.galley.web.edge.AccessLog;
 import org.galley.web.edge.EdgeSettings;
 import org.galley.web.edge.TlsSettings;
 import org.galley.web.edge.TrustedProxies;

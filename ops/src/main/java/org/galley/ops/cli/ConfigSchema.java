@@ -84,12 +84,13 @@ public final class ConfigSchema {
       new Option(GROUP_PREFIX + "properties", "{}", "Extra system properties of the group's processes."),
       new Option("timeouts.ready", "120s", "How long a started process may take to answer /ready."),
       new Option("timeouts.stop", "90s", "How long a stopping process (SIGTERM) may take before it is killed."),
-      new Option("timeouts.web-settle", "3s",
-          "graceful: how long a restarted web node serves before the next one is stopped, so that a proxy in front"
-              + " forgets the failures it saw while the node was away (nginx's fail_timeout; the shipped sample uses 2s)."),
       new Option("timeouts.drain", "120s",
           "graceful: how long to wait for a drained handler's running jobs before stopping it anyway"
               + " (its shutdown-grace then applies)."),
+      new Option("timeouts.web-settle", "3s",
+          "graceful: wait after a web node is back before stopping the next, so that a proxy's passive"
+              + " health check (nginx fail_timeout, 2s in ops/nginx/galley.conf) takes it back first. Longer"
+              + " than that fail_timeout."),
       new Option("restart.backoff-min", "1s", "Wait before restarting a process that crashed."),
       new Option("restart.backoff-max", "60s",
           "Longest wait between restarts; the wait doubles at each crash and resets after a minute up."));

@@ -1,6 +1,7 @@
 package org.galley.ops.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.galley.ops.cli.ProcessSpec.Kind;
 
@@ -8,9 +9,9 @@ import org.galley.ops.cli.ProcessSpec.Kind;
  * {@code galley graceful}: restarts every node process one at a time so that nobody notices.
  * A web node is stopped with SIGTERM (it stops accepting, finishes requests in flight, leaves the
  * cluster), started again and waited for: its own {@code /ready} (which it answers only once its
- * HTTP port is bound) and the public {@code /api/version}, then given {@code timeouts.web-settle}
- * to be seen alive by a proxy in front before the next one goes; meanwhile the other web nodes keep
- * the shared port answering. A handler is drained, its running jobs are awaited (bounded by
+ * HTTP port is bound) and the public {@code /api/version}; meanwhile the other web nodes keep the
+ * shared port answering; between two web nodes it waits {@code timeouts.web-settle} for proxies. A
+ * handler is drained, its running jobs are awaited (bounded by
  * {@code timeouts.drain}), it is stopped, started, awaited and undrained. The database is not
  * restarted: every node depends on it.
  */
@@ -26,11 +27,13 @@ final class Graceful {
   void run() throws Exception {
     long t0 = System.nanoTime();
     int restarted = 0;
-    for (Supervised s : supervisor.supervised()) {
-      if (s.spec.kind() == Kind.WEB) {
-        restartWeb(s);
-        restarted++;
+    List<Supervised> webs = supervisor.supervised().stream().filter(s -> s.spec.kind() == Kind.WEB).toList();
+    for (int i = 0; i < webs.size(); i++) {
+      if (i > 0) {
+        settle();
       }
+      restartWeb(webs.get(i));
+      restarted++;
     }
     for (Supervised s : supervisor.supervised()) {
       if (s.spec.kind() == Kind.HANDLER) {
@@ -48,9 +51,19 @@ final class Graceful {
     NodeApi api = new NodeApi(supervisor.set());
     awaitTrue(api::versionAnswers, "the public API " + supervisor.set().publicUrl() + "/api/version");
     out.printf("galley: graceful: %s back in %.1f s%n", s.spec.name(), (System.nanoTime() - t0) / 1e9);
-    // A proxy that saw this node fail keeps it marked down for a while (nginx: fail_timeout). Stopping
-    // the next web node before that passes would leave the proxy no node it believes in.
-    TimeUnit.MILLISECONDS.sleep(supervisor.set().config().getDuration("timeouts.web-settle").toMillis());
+  }
+
+  /**
+   * A proxy that saw the previous node refuse connections keeps it out for its fail_timeout after
+   * the last refusal, whatever the node's own readiness says; stopping the next node sooner would
+   * leave the proxy no upstream it believes alive. Nothing to ask the proxy, so this is a wait.
+   */
+  private void settle() throws InterruptedException {
+    var settle = supervisor.set().webSettle();
+    if (!settle.isZero()) {
+      out.println("galley: graceful: " + settle.toMillis() + " ms for proxies to take the restarted web node back");
+      TimeUnit.MILLISECONDS.sleep(settle.toMillis());
+    }
   }
 
   private void restartHandler(Supervised s) throws Exception {

@@ -224,6 +224,11 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
     return Map.of("GALLEY_ADMIN_KEY", adminKey());
   }
 
+  /** {@code timeouts.web-settle}: the pause between web nodes in a graceful restart. */
+  java.time.Duration webSettle() {
+    return config.getDuration("timeouts.web-settle");
+  }
+
   boolean configuredAdminKey() {
     return !config.getString("admin-key").isBlank();
   }

@@ -1,4 +1,4 @@
-package org.galley.web;
+package org.galley.web.edge;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.galley.web.edge.TrustedProxies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,40 +24,45 @@ import org.slf4j.LoggerFactory;
  * the connection's peer, or what a trusted proxy forwarded ({@link TrustedProxies}); rate limits
  * by address use the same one, so both see the real client behind a proxy.
  */
-final class AccessLog extends AllDirectives {
-  static final String LOGGER = "galley.access";
+public final class AccessLog extends AllDirectives {
+  public static final String LOGGER = "galley.access";
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
   /** Longest path logged: a client choosing the path must not fill the log. */
   private static final int MAX_PATH = 200;
 
   /** What the route learns about a request as it runs: who sent it. */
-  static final class Entry {
-    final String client;
+  public static final class Entry {
+    private final String client;
     private volatile String user = "-";
 
     Entry(String client) {
       this.client = client;
     }
 
-    void user(String name) {
+    /** The connection's peer, or the client a trusted proxy forwarded for. */
+    public String client() {
+      return client;
+    }
+
+    public void user(String name) {
       user = name;
     }
 
-    String user() {
+    public String user() {
       return user;
     }
   }
 
-  static final AttributeKey<Entry> ENTRY = AttributeKey.create("galley-access", Entry.class);
+  public static final AttributeKey<Entry> ENTRY = AttributeKey.create("galley-access", Entry.class);
 
   private final TrustedProxies proxies;
 
-  AccessLog(TrustedProxies proxies) {
+  public AccessLog(TrustedProxies proxies) {
     this.proxies = proxies;
   }
 
   /** Runs {@code inner} (a sealed route: every request ends in a response) and logs each response. */
-  Route route(Supplier<Route> inner) {
+  public Route route(Supplier<Route> inner) {
     return extractRequest(request -> {
       long start = System.nanoTime();
       Entry entry = new Entry(clientAddress(request));
@@ -94,7 +98,7 @@ final class AccessLog extends AllDirectives {
     }
     double millis = (System.nanoTime() - startNanos) / 1e6;
     var length = response.entity().getContentLengthOption();
-    log.info(line(Instant.now(), entry.client, entry.user(), request.method().value(), request.getUri().path(),
+    log.info(line(Instant.now(), entry.client(), entry.user(), request.method().value(), request.getUri().path(),
         response.status().intValue(), length.isPresent() ? Long.toString(length.getAsLong()) : "-", millis));
   }
 
