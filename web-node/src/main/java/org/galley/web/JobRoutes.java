@@ -20,6 +20,7 @@ import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.metrics.Metrics;
 import org.galley.core.job.NewJob;
 import org.galley.core.settings.AssignMethod;
 import org.galley.core.tools.InvalidInputException;
@@ -48,9 +49,11 @@ final class JobRoutes extends AllDirectives {
   private final JobIntake intake;
   private final Assignment assignment;
   private final IdempotencyStore idempotency;
+  private final Metrics metrics;
 
   JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events,
-      JobIntake intake, Assignment assignment, IdempotencyStore idempotency) {
+      JobIntake intake, Assignment assignment, IdempotencyStore idempotency, Metrics metrics) {
+    this.metrics = metrics;
     this.intake = intake;
     this.assignment = assignment;
     this.idempotency = idempotency;
@@ -169,6 +172,7 @@ final class JobRoutes extends AllDirectives {
     Map<String, Integer> perPool = new LinkedHashMap<>();
     Map<Map.Entry<String, AssignMethod>, Boolean> claimable = new LinkedHashMap<>();
     for (NewJob j : submitted) {
+      metrics.jobSubmitted(j.pool(), j.toolId());
       if (j.assignWith() == AssignMethod.CLUSTER) {
         perPool.merge(j.pool(), 1, Integer::sum);
       } else {

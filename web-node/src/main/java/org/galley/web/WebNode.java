@@ -18,6 +18,7 @@ import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
+import org.galley.core.metrics.Metrics;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
 import org.slf4j.Logger;
@@ -56,14 +57,16 @@ public final class WebNode {
     Blocking blocking = new Blocking(blockingDispatcher);
     UserStore users = new UserStore(dataSource);
     Auth auth = new Auth(adminKey, users, blocking);
-    Route route = new ApiRoutes(
+    Metrics metrics = Metrics.get(system);
+    Route api = new ApiRoutes(
         settings,
         new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
-            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep())),
+            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep()), metrics),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
+    Route route = new HttpMetrics(metrics).measured(() -> api);
     var server = Http.get(system).newServerAt(settings.host(), settings.port());
     if (settings.reusePort()) {
       ServerSettings serverSettings = ServerSettings.create(Adapter.toClassic(system));
