@@ -15,10 +15,12 @@ final class ApiRoutes extends AllDirectives {
   private final ToolRoutes tools;
   private final UserRoutes users;
   private final HandlerRoutes handlers;
+  private final JobLockRoutes jobLock;
   private final GalleyVersion version;
 
   ApiRoutes(WebSettings settings, JobRoutes jobs, ToolRoutes tools, UserRoutes users, HandlerRoutes handlers,
-      GalleyVersion version) {
+      JobLockRoutes jobLock, GalleyVersion version) {
+    this.jobLock = jobLock;
     this.settings = settings;
     this.jobs = jobs;
     this.tools = tools;
@@ -35,7 +37,8 @@ final class ApiRoutes extends AllDirectives {
         jobs.route(),
         tools.route(),
         users.route(),
-        handlers.route()));
+        handlers.route(),
+        jobLock.route()));
     Route sealed = api.seal(ErrorHandling.rejections(settings.maxBody()), ErrorHandling.exceptions());
     // Pekko answers a request that outlives pekko.http.server.request-timeout itself, in plain text
     // unless told otherwise; the work may still complete, which the message must not deny.

@@ -65,6 +65,7 @@ public final class WebNode {
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
+        new JobLockRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
     Route route = new HttpMetrics(metrics).measured(() -> api);
     var server = Http.get(system).newServerAt(settings.host(), settings.port());
