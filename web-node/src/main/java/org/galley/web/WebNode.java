@@ -58,10 +58,13 @@ public final class WebNode {
     UserStore users = new UserStore(dataSource);
     Auth auth = new Auth(adminKey, users, blocking);
     Metrics metrics = Metrics.get(system);
+    JobRoutes jobRoutes = new JobRoutes(settings, auth, blocking, jobs, tools, events,
+        new JobIntake(jobs, blockingDispatcher), assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep()),
+        metrics);
     Route api = new ApiRoutes(
         settings,
-        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
-            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep()), metrics),
+        jobRoutes,
+        new GalaxyRoutes(settings, auth, blocking, jobs, tools, jobRoutes),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
