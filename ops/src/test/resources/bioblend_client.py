@@ -26,6 +26,11 @@ out["details"] = gi.jobs.get_jobs(user_details=True, order_by="create_time",
 out["before_2000"] = gi.jobs.get_jobs(date_range_max="2000-01-01")
 # Repeated state parameters, as Galaxy's web client sends them.
 out["ok_or_error"] = gi.make_get_request(gi.url + "/jobs", params={"state": ["ok", "error"]}).json()
+out["metrics"] = gi.jobs.get_metrics(job_id)
+two = gi.tools.run_tool(history_id="history-1", tool_id="two_cores", tool_inputs={})
+two_id = str(two["jobs"][0]["id"])
+gi.jobs.wait_for_job(two_id, maxwait=60, interval=0.2)
+out["metrics_two_cores"] = gi.jobs.get_metrics(two_id)
 out["destination_params"] = gi.jobs.get_destination_params(job_id)
 out["lock_before"] = gi.jobs.show_job_lock()
 out["lock_on"] = gi.jobs.update_job_lock(active=True)

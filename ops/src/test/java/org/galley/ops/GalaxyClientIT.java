@@ -29,7 +29,9 @@ class GalaxyClientIT {
       Files.write(script, in.readAllBytes());
     }
     JsonNode out;
-    try (InProcessNode node = InProcessNode.start("galaxy-client-it", TestDatabase.freshUrl(), "")) {
+    try (InProcessNode node = InProcessNode.start("galaxy-client-it", TestDatabase.freshUrl(),
+        // A tool that asks for resources, for galaxy_slots and galaxy_memory_mb.
+        "galley.tools.list += { id = two_cores, version = \"1.0\", argv = [\"true\"], resources { cores = 2, mem = 256m } }")) {
       Process p = new ProcessBuilder(DebianPackages.PYTHON, script.toString(), node.api(), InProcessNode.ADMIN_KEY)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       byte[] stdout = p.getInputStream().readAllBytes();
@@ -55,10 +57,33 @@ class GalaxyClientIT {
     assertEquals("admin", out.get("details").get(0).get("user_name").asText());
     assertEquals(0, out.get("before_2000").size());
     assertEquals(1, out.get("ok_or_error").size());
+    assertEquals(java.util.Map.of("galaxy_slots", "1"), metrics(out.get("metrics"), "galaxy_slots"));
+    JsonNode runtime = find(out.get("metrics"), "runtime_seconds");
+    assertEquals("core", runtime.get("plugin").asText());
+    assertEquals("Job Runtime (Wall Clock)", runtime.get("title").asText());
+    assertTrue(Double.parseDouble(runtime.get("raw_value").asText()) >= 0, runtime.toString());
+    assertTrue(runtime.get("value").asText().endsWith("seconds") || runtime.get("value").asText().endsWith("second"));
+    assertTrue(find(out.get("metrics"), "start_epoch") != null && find(out.get("metrics"), "end_epoch") != null);
+    assertEquals(java.util.Map.of("galaxy_slots", "2"), metrics(out.get("metrics_two_cores"), "galaxy_slots"));
+    assertEquals("256.0000000", find(out.get("metrics_two_cores"), "galaxy_memory_mb").get("raw_value").asText());
     assertEquals("local", out.get("destination_params").get("Runner").asText());
     assertFalse(out.get("lock_before").asBoolean());
     assertTrue(out.get("lock_on").asBoolean());
     assertTrue(out.get("lock_shown").asBoolean());
     assertFalse(out.get("lock_off").asBoolean());
+  }
+
+  private static JsonNode find(JsonNode metrics, String name) {
+    for (JsonNode m : metrics) {
+      if (m.get("name").asText().equals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static java.util.Map<String, String> metrics(JsonNode metrics, String name) {
+    JsonNode m = find(metrics, name);
+    return m == null ? java.util.Map.of() : java.util.Map.of(name, m.get("value").asText());
   }
 }

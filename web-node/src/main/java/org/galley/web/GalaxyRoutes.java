@@ -14,7 +14,8 @@ import org.galley.core.tools.ToolRegistry;
 /**
  * Galaxy's client API where Galley has the concept, so that scripts and BioBlend work unchanged:
  * tool execution by {@code POST /api/tools} (200 and Galaxy's shape, as BioBlend expects) and
- * {@code GET /api/jobs/{id}/destination_params} (admin, as in Galaxy). The job list's filters and
+ * {@code GET /api/jobs/{id}/destination_params} (admin, as in Galaxy), {@code GET /api/jobs/{id}/metrics}
+ * ({@link JobMetricsJson}). The job list's filters and
  * {@code ?full=true} are in {@link JobRoutes}, the job lock in {@link JobLockRoutes}. Galley's own
  * {@code POST /api/jobs} stays as it is.
  */
@@ -40,7 +41,9 @@ final class GalaxyRoutes extends AllDirectives {
     return concat(
         path("tools", () -> post(() -> auth.authenticated(this::runTool))),
         path(segment("jobs").slash(longSegment()).slash("destination_params"), id ->
-            get(() -> auth.authenticated(caller -> auth.admin(caller, () -> destinationParams(id))))));
+            get(() -> auth.authenticated(caller -> auth.admin(caller, () -> destinationParams(id))))),
+        path(segment("jobs").slash(longSegment()).slash("metrics"), id ->
+            get(() -> auth.authenticated(caller -> metrics(caller, id)))));
   }
 
   private Route runTool(Caller caller) {
@@ -56,6 +59,14 @@ final class GalaxyRoutes extends AllDirectives {
           return onSuccess(jobRoutes.submitOne(caller, request.submit()), job -> complete(
               Json.response(StatusCodes.OK, GalaxyJson.toolResponse(job, caller, request.historyId()))));
         }));
+  }
+
+  /** Galaxy's job metrics; the job's owner and admins, like the job itself (404 for anyone else). */
+  private Route metrics(Caller caller, long id) {
+    return onSuccess(blocking.call(() -> jobs.find(id).filter(j -> caller.maySee(j.owner()))
+            .orElseThrow(() -> ApiException.notFound("no job " + id))),
+        (Job job) -> complete(Json.response(StatusCodes.OK, JobMetricsJson.render(job, tools.find(job.toolId()),
+            job.destination() == null ? java.util.Optional.empty() : tools.destinations().find(job.destination())))));
   }
 
   private Route destinationParams(long id) {
