@@ -58,6 +58,7 @@ final class InProcessNode implements AutoCloseable {
     return new InProcessNode(GalleyNode.start(config), dbUrl, management);
   }
 
+  /** The HTTP API's base URL; only on a node with the web role. */
   String api() {
     return "http://127.0.0.1:" + node.http().localAddress().getPort();
   }
@@ -88,7 +89,7 @@ final class InProcessNode implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -13,6 +13,8 @@ final class RouteTemplate {
 
   private static final String SEGMENT = "[^/]+";
   private static final List<Rule> RULES = List.of(
+      rule("/", "/"),
+      rule("/dashboard/" + SEGMENT, "/dashboard/{file}"),
       rule("/api/version", "/api/version"),
       rule("/api/jobs", "/api/jobs"),
       rule("/api/jobs/" + SEGMENT, "/api/jobs/{id}"),

@@ -70,7 +70,8 @@ public final class WebNode {
         new HandlerRoutes(settings, auth, handlers),
         new JobLockRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
-    Route route = new HttpMetrics(metrics).measured(() -> api);
+    Route dashboard = new DashboardRoutes().route();
+    Route route = new HttpMetrics(metrics).measured(() -> org.apache.pekko.http.javadsl.server.Directives.concat(dashboard, api));
     var server = Http.get(system).newServerAt(settings.host(), settings.port());
     if (settings.reusePort()) {
       ServerSettings serverSettings = ServerSettings.create(Adapter.toClassic(system));

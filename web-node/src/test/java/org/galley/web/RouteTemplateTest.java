@@ -16,11 +16,13 @@ class RouteTemplateTest {
     assertEquals("/api/tools/{id}", RouteTemplate.of("/api/tools/sort_lines"));
     assertEquals("/api/handlers/{name}/drain", RouteTemplate.of("/api/handlers/handler0/drain"));
     assertEquals("/api/job_lock", RouteTemplate.of("/api/job_lock"));
+    assertEquals("/", RouteTemplate.of("/"));
+    assertEquals("/dashboard/{file}", RouteTemplate.of("/dashboard/app.js"));
   }
 
   @Test
   void anythingElseIsOther() {
-    assertEquals("other", RouteTemplate.of("/"));
+    assertEquals("other", RouteTemplate.of("/index.php"));
     assertEquals("other", RouteTemplate.of("/api/jobs/7/secret-key-in-path"));
     assertEquals("other", RouteTemplate.of("/wp-login.php"));
     assertEquals("other", RouteTemplate.of("/api/handlers/h0/drain/extra"));
