@@ -83,6 +83,7 @@ final class AttemptFlow {
         log.info("job {} changed before it was marked running; stopping its work", id);
       }
       apply(state.started(id, started.work(), started.marked()));
+      steps.metrics().started(m.job());
       steps.watch(id, started.work());
       if (started.work().slots() == 0) {
         freedByStart(); // a scheduler job waits and runs elsewhere: its worker is free again at once
@@ -168,6 +169,7 @@ final class AttemptFlow {
   void takeOver(List<Recovery.Adopted> adopted) {
     for (Recovery.Adopted a : adopted) {
       state = state.adopted(a.job().id(), a.job().attempt(), a.work());
+      steps.metrics().adopted(a.job());
       steps.watch(a.job().id(), a.work());
       if (a.cancel()) {
         apply(state.stop(a.job().id(), StopReason.CANCEL));
@@ -189,7 +191,10 @@ final class AttemptFlow {
         recordEnds();
       }), retryDelay);
     } else {
-      m.ends().forEach(e -> state = state.freed(e.jobId()));
+      m.ends().forEach(e -> {
+        state = state.freed(e.jobId());
+        steps.metrics().ended(e);
+      });
       host.slotsFreed();
     }
     recordEnds();

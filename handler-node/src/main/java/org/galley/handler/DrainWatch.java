@@ -14,7 +14,7 @@ import org.galley.core.admin.DrainRegistry;
 import org.galley.protocol.DispatchProtocol.HandlerCommand;
 
 /**
- * Follows whether this handler is drained, for the {@link HandlerActor} whose child it is. It
+ * Follows whether this handler is drained (itself, or all handlers by the job lock), for the {@link HandlerActor} whose child it is. It
  * subscribes to the drains topic and asks the {@link DrainRegistry} at start, again after every
  * failed ask (the singleton may not be up yet) until one is answered, and once more a little
  * later: a change published before the subscription reached the publisher's node would otherwise
@@ -126,7 +126,7 @@ final class DrainWatch extends AbstractBehavior<DrainWatch.Command> {
       timers.cancel(PatienceOver.INSTANCE);
       timers.startSingleTimer(Ask.INSTANCE, timing.confirmAfter());
     }
-    tell(drains.drained().contains(serverName));
+    tell(drains.holds(serverName)); // drained itself, or the cluster-wide job lock is on
   }
 
   private void tell(boolean drained) {

@@ -56,16 +56,28 @@ final class HandlerSteps {
   private final ActorContext<HandlerCommand> context;
   private final Attempts attempts;
   private final Executor blocking;
+  private final HandlerMetrics metrics;
 
   HandlerSteps(ActorContext<HandlerCommand> context, Attempts attempts, Executor blocking) {
     this.context = context;
+    this.metrics = new HandlerMetrics(org.galley.core.metrics.Metrics.get(context.getSystem()), java.time.Clock.systemUTC());
     this.attempts = attempts;
     this.blocking = blocking;
   }
 
+  /** For the attempt flow, on the actor's thread. */
+  HandlerMetrics metrics() {
+    return metrics;
+  }
+
   /** Claims {@code n} new jobs of the claim's pool in the table. */
   void claim(Claim claim, int n) {
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.claim(claim.pool(), n), blocking),
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      long start = System.nanoTime();
+      List<Job> claimed = attempts.claim(claim.pool(), n);
+      metrics.claimed(claim.pool(), start);
+      return claimed;
+    }, blocking),
         (jobs, failure) -> new Claimed(claim, n, jobs, failure));
   }
 

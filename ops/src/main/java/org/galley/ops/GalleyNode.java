@@ -29,6 +29,8 @@ import org.galley.core.dispatch.ClusterJobEvents;
 import org.galley.core.dispatch.HandlerReaper;
 import org.galley.core.dispatch.PoolDispatcher;
 import org.galley.core.job.JobStore;
+import org.galley.core.metrics.JobCounts;
+import org.galley.core.metrics.MetricsSettings;
 import org.galley.core.settings.JobsSettings;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.settings.StaticHandlers;
@@ -144,11 +146,16 @@ public final class GalleyNode {
     ActorRef<Topic.Command<DrainRegistry.Drains>> drainsTopic = DrainRegistry.spawnTopic(system);
     ActorRef<DrainRegistry.Command> drains = DrainRegistry.init(system, drainsTopic);
     Readiness readiness = Readiness.get(system);
+    NodeMetrics.cluster(system);
+    NodeMetrics.database(system, db.dataSource());
+    JobCounts.start(system, db.dataSource(), MetricsSettings.fromConfig(config).jobCountsInterval(),
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
     if (node.isHandler()) {
       HandlerNode started = HandlerNode.start(handler, system, node, jobs, tools,
           pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains,
           Claiming.fromConfig(config, jobsSettings, hints));
       events.localHandler(started.handler());
+      NodeMetrics.handler(system, started.handler());
       readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
     ServerBinding http = null;

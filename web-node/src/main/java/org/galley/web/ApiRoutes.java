@@ -12,15 +12,19 @@ import org.apache.pekko.http.javadsl.server.Route;
 final class ApiRoutes extends AllDirectives {
   private final WebSettings settings;
   private final JobRoutes jobs;
+  private final GalaxyRoutes galaxy;
   private final ToolRoutes tools;
   private final UserRoutes users;
   private final HandlerRoutes handlers;
+  private final JobLockRoutes jobLock;
   private final GalleyVersion version;
 
-  ApiRoutes(WebSettings settings, JobRoutes jobs, ToolRoutes tools, UserRoutes users, HandlerRoutes handlers,
-      GalleyVersion version) {
+  ApiRoutes(WebSettings settings, JobRoutes jobs, GalaxyRoutes galaxy, ToolRoutes tools, UserRoutes users, HandlerRoutes handlers,
+      JobLockRoutes jobLock, GalleyVersion version) {
+    this.jobLock = jobLock;
     this.settings = settings;
     this.jobs = jobs;
+    this.galaxy = galaxy;
     this.tools = tools;
     this.users = users;
     this.handlers = handlers;
@@ -33,9 +37,11 @@ final class ApiRoutes extends AllDirectives {
         path("version", () -> get(() -> complete(Json.response(StatusCodes.OK,
             Json.object().put("version", version.version()).put("version_major", version.major()))))),
         jobs.route(),
+        galaxy.route(),
         tools.route(),
         users.route(),
-        handlers.route()));
+        handlers.route(),
+        jobLock.route()));
     Route sealed = api.seal(ErrorHandling.rejections(settings.maxBody()), ErrorHandling.exceptions());
     // Pekko answers a request that outlives pekko.http.server.request-timeout itself, in plain text
     // unless told otherwise; the work may still complete, which the message must not deny.

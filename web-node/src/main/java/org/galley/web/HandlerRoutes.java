@@ -111,12 +111,12 @@ final class HandlerRoutes extends AllDirectives {
   }
 
   /**
-   * The directory's asks fail when the drain registry or the receptionist does not answer in time
+   * The directory's asks fail when the drain registry (drains, job lock) or the receptionist does not answer in time
    * (unreachable, or the singleton moving to another node). That is the cluster's state, not the
    * client's fault, and worth a retry: 503. Draining and undraining are idempotent, so retrying a
    * change that took effect after all does no harm.
    */
-  private static <T> CompletionStage<T> answered(CompletionStage<T> ask, String what) {
+  static <T> CompletionStage<T> answered(CompletionStage<T> ask, String what) {
     return ask.handle((value, failure) -> {
       if (failure == null) {
         return value;
@@ -130,7 +130,7 @@ final class HandlerRoutes extends AllDirectives {
         log.warn("could not {}", what, cause);
       }
       throw new ApiException(ErrorCode.CLUSTER_UNAVAILABLE, "could not " + what + ": the cluster did not answer in"
-          + " time (drain registry or receptionist unreachable); retry later, drain and undrain are safe to repeat");
+          + " time (drain registry or receptionist unreachable); retry later, drain, undrain and the job lock are safe to repeat");
     });
   }
 }

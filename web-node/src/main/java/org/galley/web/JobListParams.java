@@ -1,5 +1,6 @@
 package org.galley.web;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -11,9 +12,12 @@ import org.galley.core.job.JobQuery;
 import org.galley.protocol.JobState;
 
 /**
- * The query of {@code GET /api/jobs}: {@code state} (comma-separated, may repeat), {@code tool_id},
- * {@code limit}, {@code offset}. Users list their own jobs, admins everyone's. Other parameters
- * (such as {@code key}) are not this query's business and are ignored.
+ * The query of {@code GET /api/jobs}, as Galaxy takes it: {@code state} (comma-separated, may
+ * repeat), {@code tool_id}, {@code limit}, {@code offset}, {@code order_by} ({@code create_time} or
+ * {@code update_time}), {@code date_range_min/max} (a day {@code 2026-12-01}, inclusive, or an
+ * ISO instant), {@code user_details} (a boolean, read by {@link #userDetails}). Users list their
+ * own jobs, admins everyone's. Other parameters (such as {@code key}) are not this query's
+ * business and are ignored.
  */
 final class JobListParams {
   private static final String STATE_NAMES =
@@ -35,7 +39,46 @@ final class JobListParams {
     int limit = single(params, "limit").map(v -> integer("limit", v, 1, JobQuery.MAX_LIMIT)).orElse(defaultLimit);
     int offset = single(params, "offset").map(v -> integer("offset", v, 0, Integer.MAX_VALUE)).orElse(0);
     Optional<String> owner = caller.admin() ? Optional.empty() : Optional.of(caller.name());
-    return new JobQuery(owner, states, toolId, limit, offset);
+    JobQuery.Order order = single(params, "order_by").map(JobListParams::order).orElse(JobQuery.Order.CREATE_TIME);
+    Optional<Instant> from = single(params, "date_range_min").map(v -> date("date_range_min", v, false));
+    Optional<Instant> before = single(params, "date_range_max").map(v -> date("date_range_max", v, true));
+    return new JobQuery(owner, states, toolId, limit, offset, order, from, before);
+  }
+
+  /** Whether {@code user_details} asks for the owner on each job. */
+  static boolean userDetails(Map<String, List<String>> params) {
+    return single(params, "user_details").map(v -> bool("user_details", v)).orElse(false);
+  }
+
+  /** A boolean as clients write it: {@code true}/{@code false} in any case (Python's {@code True}), 1/0. */
+  static boolean bool(String name, String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw invalid(name + ": expected true or false, got '" + value + "'");
+    };
+  }
+
+  private static JobQuery.Order order(String value) {
+    return switch (value.trim()) {
+      case "create_time" -> JobQuery.Order.CREATE_TIME;
+      case "update_time" -> JobQuery.Order.UPDATE_TIME;
+      default -> throw invalid("order_by: expected create_time or update_time, got '" + value + "'");
+    };
+  }
+
+  /** A day (UTC; as a maximum it includes the whole day) or an instant. */
+  private static Instant date(String name, String value, boolean upper) {
+    String v = value.trim();
+    try {
+      if (v.length() == 10) {
+        java.time.LocalDate day = java.time.LocalDate.parse(v);
+        return (upper ? day.plusDays(1) : day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      }
+      return java.time.OffsetDateTime.parse(v).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw invalid(name + ": expected a day (2026-12-01) or an instant (2026-12-01T10:00:00Z), got '" + value + "'");
+    }
   }
 
   private static JobState state(String name) {

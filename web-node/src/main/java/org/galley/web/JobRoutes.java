@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -20,6 +21,7 @@ import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.metrics.Metrics;
 import org.galley.core.job.NewJob;
 import org.galley.core.settings.AssignMethod;
 import org.galley.core.tools.InvalidInputException;
@@ -50,10 +52,12 @@ final class JobRoutes extends AllDirectives {
   private final Assignment assignment;
   private final IdempotencyStore idempotency;
   private final TokenBuckets submitRate;
+  private final Metrics metrics;
 
   JobRoutes(WebSettings settings, Auth auth, Blocking blocking, JobStore jobs, ToolRegistry tools, JobEvents events,
-      JobIntake intake, Assignment assignment, IdempotencyStore idempotency, TokenBuckets submitRate) {
+      JobIntake intake, Assignment assignment, IdempotencyStore idempotency, TokenBuckets submitRate, Metrics metrics) {
     this.submitRate = submitRate;
+    this.metrics = metrics;
     this.intake = intake;
     this.assignment = assignment;
     this.idempotency = idempotency;
@@ -179,6 +183,7 @@ final class JobRoutes extends AllDirectives {
     Map<String, Integer> perPool = new LinkedHashMap<>();
     Map<Map.Entry<String, AssignMethod>, Boolean> claimable = new LinkedHashMap<>();
     for (NewJob j : submitted) {
+      metrics.jobSubmitted(j.pool(), j.toolId());
       if (j.assignWith() == AssignMethod.CLUSTER) {
         perPool.merge(j.pool(), 1, Integer::sum);
       } else {
@@ -202,17 +207,40 @@ final class JobRoutes extends AllDirectives {
     });
   }
 
-  private Route list(Caller caller) {
-    return parameterMultiMap(params -> {
-      var query = JobListParams.parse(params, caller, settings.listDefaultLimit());
-      return onSuccess(blocking.call(() -> jobs.list(query)),
-          page -> complete(Json.response(StatusCodes.OK, JobJson.renderAll(page, caller))));
+  /** Validates and writes one job as {@code POST /api/jobs} does without a key (for {@code POST /api/tools}). */
+  CompletionStage<Job> submitOne(Caller caller, SubmitRequest request) {
+    List<NewJob> one = List.of(newJob(caller, request, ""));
+    return intake.submit(one).thenApply(inserted -> {
+      notifySubmitted(one, inserted);
+      return inserted.get(0);
     });
   }
 
+  private Route list(Caller caller) {
+    return parameterMultiMap(params -> {
+      var query = JobListParams.parse(params, caller, settings.listDefaultLimit());
+      boolean userDetails = JobListParams.userDetails(params);
+      return onSuccess(blocking.call(() -> jobs.list(query)), page -> {
+        var rendered = JobJson.renderAll(page, caller);
+        if (userDetails) { // Galaxy's user_details: who submitted each job (Galley users have names, no e-mail)
+          for (int i = 0; i < page.size(); i++) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) rendered.get(i)).put("user_name", page.get(i).owner());
+          }
+        }
+        return complete(Json.response(StatusCodes.OK, rendered));
+      });
+    });
+  }
+
+  /** With {@code ?full=true} (Galaxy's full details) also stdout, stderr and the command line. */
   private Route show(Caller caller, long id) {
-    return onSuccess(blocking.call(() -> visible(caller, id)),
-        job -> complete(Json.response(StatusCodes.OK, JobJson.render(job, caller))));
+    return parameterOptional("full", full -> {
+      boolean details = full.map(v -> JobListParams.bool("full", v)).orElse(false);
+      return onSuccess(blocking.call(() -> {
+        Job job = visible(caller, id);
+        return details ? GalaxyJson.full(job, caller, tools, settings.maxOutput()) : JobJson.render(job, caller);
+      }), body -> complete(Json.response(StatusCodes.OK, body)));
+    });
   }
 
   /**

@@ -73,7 +73,7 @@ record SubmitRequest(String toolId, Map<String, Object> inputs) {
     return parse(Json.readObject(body, FIELDS));
   }
 
-  private static SubmitRequest parse(ObjectNode object) {
+  static SubmitRequest parse(ObjectNode object) {
     JsonNode toolId = object.get("tool_id");
     if (toolId == null || toolId.isNull()) {
       throw ApiException.malformed("tool_id is missing");

@@ -19,6 +19,7 @@ import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
+import org.galley.core.metrics.Metrics;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
 import org.galley.web.edge.AccessLog;
@@ -83,15 +84,22 @@ public final class WebNode {
     TokenBuckets submitRate = new TokenBuckets(edge.userSubmitRate(), Math.max(1, edge.userSubmitRate()), 100_000,
         System::nanoTime);
     Auth auth = new Auth(adminKeys, users, blocking, authFailures);
+    Metrics metrics = Metrics.get(system);
+    JobRoutes jobRoutes = new JobRoutes(settings, auth, blocking, jobs, tools, events,
+        new JobIntake(jobs, blockingDispatcher), assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep()),
+        submitRate, metrics);
     Route api = new ApiRoutes(
         settings,
-        new JobRoutes(settings, auth, blocking, jobs, tools, events, new JobIntake(jobs, blockingDispatcher),
-            assignment, new IdempotencyStore(dataSource, settings.idempotencyKeep()), submitRate),
+        jobRoutes,
+        new GalaxyRoutes(settings, auth, blocking, jobs, tools, jobRoutes),
         new ToolRoutes(auth, tools),
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
+        new JobLockRoutes(settings, auth, handlers),
         GalleyVersion.current()).route();
-    Route route = new AccessLog(edge.trustedProxies()).route(() -> api);
+    Route dashboard = new DashboardRoutes().route();
+    Route route = new AccessLog(edge.trustedProxies()).route(() -> new HttpMetrics(metrics).measured(
+        () -> org.apache.pekko.http.javadsl.server.Directives.concat(dashboard, api)));
     // The peer's address is what the access log and the per-address limits start from.
     ServerSettings serverSettings = ServerSettings.create(Adapter.toClassic(system)).withRemoteAddressAttribute(true);
     if (settings.reusePort()) {

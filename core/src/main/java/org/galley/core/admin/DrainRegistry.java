@@ -19,9 +19,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.galley.protocol.CborSerializable;
 
 /**
- * Which handlers are drained: an event-sourced cluster singleton on Persistence JDBC. Its events
- * (who drained or undrained which handler, when) are the audit trail, and drains survive restarts
- * of every node. After every change it publishes the full drained set on the {@code drains}
+ * Which handlers are drained, and whether the job lock is on (Galaxy's {@code job_lock}: no
+ * handler starts new jobs, running ones go on): an event-sourced cluster singleton on Persistence
+ * JDBC. Its events (who drained or undrained which handler, who turned the lock on or off, when)
+ * are the audit trail, and both survive restarts of every node. The lock is a drain of every
+ * handler: handlers follow it exactly as they follow their own drain. After every change it publishes the full drained set on the {@code drains}
  * topic, which handlers follow; a handler starting up asks with {@link GetDrains}.
  *
  * <p>On loss of its node the singleton starts on the oldest remaining node and replays its events.
@@ -37,10 +39,26 @@ public final class DrainRegistry {
 
   public record GetDrains(ActorRef<Drains> replyTo) implements Command {}
 
-  /** The drained handlers now; the answer to every command and what the topic carries. */
-  public record Drains(Set<String> drained) implements CborSerializable {
+  /** Turns the job lock on or off. */
+  public record SetJobLock(boolean active, String by, ActorRef<Drains> replyTo) implements Command {}
+
+  /**
+   * The drained handlers and the job lock now; the answer to every command and what the topic
+   * carries. A handler takes no new jobs while {@link #holds} it.
+   */
+  public record Drains(Set<String> drained, boolean jobLock) implements CborSerializable {
     public Drains {
       drained = Set.copyOf(drained);
+    }
+
+    /** No job lock. */
+    public Drains(Set<String> drained) {
+      this(drained, false);
+    }
+
+    /** Whether {@code serverName} is to take no new jobs: drained itself, or the job lock is on. */
+    public boolean holds(String serverName) {
+      return jobLock || drained.contains(serverName);
     }
   }
 
@@ -50,6 +68,8 @@ public final class DrainRegistry {
   public record HandlerDrained(String serverName, String by, Instant at) implements Event {}
 
   public record HandlerUndrained(String serverName, String by, Instant at) implements Event {}
+
+  public record JobLockChanged(boolean active, String by, Instant at) implements Event {}
 
   public static final String TOPIC = "drains";
 
@@ -92,16 +112,21 @@ public final class DrainRegistry {
     public CommandHandler<Command, Event, DrainState> commandHandler() {
       return newCommandHandlerBuilder().forAnyState()
           .onCommand(Drain.class, (state, c) -> state.isDrained(c.serverName())
-              ? Effect().reply(c.replyTo(), new Drains(state.names()))
+              ? Effect().reply(c.replyTo(), drains(state))
               : Effect().persist(new HandlerDrained(c.serverName(), c.by(), clock.instant()))
                   .thenRun(s -> publish(s))
-                  .thenReply(c.replyTo(), s -> new Drains(s.names())))
+                  .thenReply(c.replyTo(), s -> drains(s)))
           .onCommand(Undrain.class, (state, c) -> !state.isDrained(c.serverName())
-              ? Effect().reply(c.replyTo(), new Drains(state.names()))
+              ? Effect().reply(c.replyTo(), drains(state))
               : Effect().persist(new HandlerUndrained(c.serverName(), c.by(), clock.instant()))
                   .thenRun(s -> publish(s))
-                  .thenReply(c.replyTo(), s -> new Drains(s.names())))
-          .onCommand(GetDrains.class, (state, c) -> Effect().reply(c.replyTo(), new Drains(state.names())))
+                  .thenReply(c.replyTo(), s -> drains(s)))
+          .onCommand(SetJobLock.class, (state, c) -> state.jobLocked() == c.active()
+              ? Effect().reply(c.replyTo(), drains(state))
+              : Effect().persist(new JobLockChanged(c.active(), c.by(), clock.instant()))
+                  .thenRun(s -> publish(s))
+                  .thenReply(c.replyTo(), s -> drains(s)))
+          .onCommand(GetDrains.class, (state, c) -> Effect().reply(c.replyTo(), drains(state)))
           .build();
     }
 
@@ -110,6 +135,7 @@ public final class DrainRegistry {
       return newEventHandlerBuilder().forAnyState()
           .onEvent(HandlerDrained.class, (state, e) -> state.drain(e.serverName(), e.by(), e.at()))
           .onEvent(HandlerUndrained.class, (state, e) -> state.undrain(e.serverName()))
+          .onEvent(JobLockChanged.class, (state, e) -> state.jobLock(e.active(), e.by(), e.at()))
           .build();
     }
 
@@ -120,7 +146,11 @@ public final class DrainRegistry {
     }
 
     private void publish(DrainState s) {
-      topic.tell(Topic.publish(new Drains(s.names())));
+      topic.tell(Topic.publish(drains(s)));
+    }
+
+    private static Drains drains(DrainState s) {
+      return new Drains(s.names(), s.jobLocked());
     }
   }
 }

@@ -20,7 +20,7 @@ import org.galley.protocol.Pools;
 /**
  * The administrator's view of handlers, for the HTTP API: which are live (the Receptionist's
  * reachable listing, each asked to describe itself), and which are drained (the
- * {@link DrainRegistry}). A handler that does not answer in time is left out of the list.
+ * {@link DrainRegistry}), and the cluster-wide job lock (also the registry's). A handler that does not answer in time is left out of the list.
  */
 public final class HandlerDirectory {
   private final ActorSystem<?> system;
@@ -75,7 +75,42 @@ public final class HandlerDirectory {
   public CompletionStage<Set<String>> undrain(String serverName, String by) {
     return AskPattern.<DrainRegistry.Command, DrainRegistry.Drains>ask(registry,
             r -> new DrainRegistry.Undrain(serverName, by, r), timeout, system.scheduler())
-        .thenCompose(d -> applyTo(serverName, false).thenApply(v -> d.drained()));
+        .thenCompose(d -> applyTo(serverName, d.holds(serverName)).thenApply(v -> d.drained()));
+  }
+
+  /** Whether the job lock is on, as the registry has it. */
+  public CompletionStage<Boolean> jobLock() {
+    return AskPattern.<DrainRegistry.Command, DrainRegistry.Drains>ask(registry, DrainRegistry.GetDrains::new, timeout, system.scheduler())
+        .thenApply(DrainRegistry.Drains::jobLock);
+  }
+
+  /**
+   * Turns the job lock on or off and returns it as it is now. The registry records it; every live
+   * handler is also told directly (as for a drain) and answers once it applied it, so a lock on
+   * holds when this completes. A handler that does not answer in time learns it from the topic.
+   */
+  public CompletionStage<Boolean> setJobLock(boolean active, String by) {
+    return AskPattern.<DrainRegistry.Command, DrainRegistry.Drains>ask(registry,
+            r -> new DrainRegistry.SetJobLock(active, by, r), timeout, system.scheduler())
+        .thenCompose(d -> applyToAll(d).thenApply(v -> d.jobLock()));
+  }
+
+  /** Tells every live handler whether it now takes new jobs; each answers once it applied it. */
+  private CompletionStage<Void> applyToAll(DrainRegistry.Drains drains) {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            system.receptionist(), r -> Receptionist.find(DispatchProtocol.ALL_HANDLERS, r), timeout, system.scheduler())
+        .thenCompose(listing -> {
+          List<CompletableFuture<DispatchProtocol.DrainApplied>> asks = new ArrayList<>();
+          for (ActorRef<HandlerCommand> h : listing.getServiceInstances(DispatchProtocol.ALL_HANDLERS)) {
+            asks.add(AskPattern.<HandlerCommand, HandlerDescription>ask(h, DispatchProtocol.Describe::new, timeout,
+                    system.scheduler())
+                .thenCompose(d -> AskPattern.<HandlerCommand, DispatchProtocol.DrainApplied>ask(h,
+                    r -> new DispatchProtocol.ApplyDrain(drains.holds(d.serverName()), r), timeout, system.scheduler()))
+                .toCompletableFuture()
+                .exceptionally(e -> null));
+          }
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new));
+        });
   }
 
   private CompletionStage<Void> applyTo(String serverName, boolean drained) {

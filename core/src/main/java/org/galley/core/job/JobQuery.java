@@ -1,15 +1,21 @@
 package org.galley.core.job;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import org.galley.protocol.JobState;
 
 /**
- * A page of the job list, newest first. An empty owner lists every user's jobs (admin); empty
- * states or tool id do not filter.
+ * A page of the job list, newest first by {@code orderBy}. An empty owner lists every user's jobs
+ * (admin); empty states, tool id or bounds do not filter. {@code updatedFrom} (inclusive) and
+ * {@code updatedBefore} (exclusive) bound the update time, as Galaxy's {@code date_range_min/max}.
  */
-public record JobQuery(Optional<String> owner, Set<JobState> states, Optional<String> toolId, int limit, int offset) {
+public record JobQuery(Optional<String> owner, Set<JobState> states, Optional<String> toolId, int limit, int offset,
+    Order orderBy, Optional<Instant> updatedFrom, Optional<Instant> updatedBefore) {
   public static final int MAX_LIMIT = 500;
+
+  /** Galaxy's {@code order_by}: newest first by creation (Galley's id order) or by last update. */
+  public enum Order { CREATE_TIME, UPDATE_TIME }
 
   public JobQuery {
     if (limit < 1 || limit > MAX_LIMIT) {
@@ -19,5 +25,10 @@ public record JobQuery(Optional<String> owner, Set<JobState> states, Optional<St
       throw new IllegalArgumentException("offset must not be negative, got " + offset);
     }
     states = Set.copyOf(states);
+  }
+
+  /** Newest created first, no time bounds. */
+  public JobQuery(Optional<String> owner, Set<JobState> states, Optional<String> toolId, int limit, int offset) {
+    this(owner, states, toolId, limit, offset, Order.CREATE_TIME, Optional.empty(), Optional.empty());
   }
 }

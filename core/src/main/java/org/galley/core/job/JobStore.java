@@ -247,7 +247,17 @@ public final class JobStore {
       sql.append(" AND tool_id = ?");
       args.add(t);
     });
-    sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+    q.updatedFrom().ifPresent(t -> {
+      sql.append(" AND update_time >= ?");
+      args.add(t.atOffset(java.time.ZoneOffset.UTC));
+    });
+    q.updatedBefore().ifPresent(t -> {
+      sql.append(" AND update_time < ?");
+      args.add(t.atOffset(java.time.ZoneOffset.UTC));
+    });
+    // Ids grow with creation: id order is creation order, on the primary key.
+    sql.append(q.orderBy() == JobQuery.Order.UPDATE_TIME ? " ORDER BY update_time DESC, id DESC" : " ORDER BY id DESC");
+    sql.append(" LIMIT ? OFFSET ?");
     args.add(q.limit());
     args.add(q.offset());
     return query(sql.toString(), args.toArray());

@@ -32,6 +32,10 @@ class AdminSerializationTest {
         new DrainRegistry.Undrain("handler0", "admin", replyTo),
         new DrainRegistry.GetDrains(replyTo),
         new DrainRegistry.Drains(Set.of("handler0", "handler1")),
+        new DrainRegistry.Drains(Set.of(), true),
+        new DrainRegistry.SetJobLock(true, "admin", replyTo),
+        new DrainRegistry.JobLockChanged(true, "admin", at),
+        DrainState.empty().jobLock(true, "admin", at),
         new DrainRegistry.HandlerDrained("handler0", "admin", at),
         new DrainRegistry.HandlerUndrained("handler0", "ops", at),
         DrainState.empty().drain("handler0", "admin", at).drain("handler1", "ops", at));

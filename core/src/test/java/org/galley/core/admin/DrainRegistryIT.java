@@ -1,6 +1,8 @@
 package org.galley.core.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -44,7 +46,7 @@ class DrainRegistryIT {
   }
 
   @Test
-  void drainsArePublishedPersistedAndSurviveARestart() throws Exception {
+  void drainsAndTheJobLockArePublishedPersistedAndSurviveARestart() throws Exception {
     ActorRef<Topic.Command<Drains>> topic = kit.spawn(Topic.create(Drains.class, "drains-test"));
     TestProbe<Drains> follower = kit.createTestProbe();
     topic.tell(Topic.subscribe(follower.ref()));
@@ -71,10 +73,30 @@ class DrainRegistryIT {
     again.tell(new DrainRegistry.GetDrains(reply.ref()));
     assertEquals(Set.of("handler1"), reply.receiveMessage().drained(), "state replayed from the journal");
 
+    // The job lock: one event per change, published, replayed; turning it on twice records it once.
+    again.tell(new DrainRegistry.SetJobLock(true, "admin", reply.ref()));
+    Drains locked = reply.receiveMessage();
+    assertEquals(new Drains(Set.of("handler1"), true), locked);
+    assertTrue(locked.holds("any-handler"), "the lock holds every handler");
+    again.tell(new DrainRegistry.SetJobLock(true, "ops", reply.ref()));
+    assertEquals(locked, reply.receiveMessage());
+    follower.fishForMessage(java.time.Duration.ofSeconds(5), d -> d.jobLock()
+        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+    kit.stop(again);
+    ActorRef<DrainRegistry.Command> third = kit.spawn(DrainRegistry.create(topic, Clock.systemUTC()));
+    third.tell(new DrainRegistry.GetDrains(reply.ref()));
+    assertEquals(locked, reply.receiveMessage(), "the lock replayed from the journal");
+    third.tell(new DrainRegistry.SetJobLock(false, "admin", reply.ref()));
+    Drains unlocked = reply.receiveMessage();
+    assertFalse(unlocked.jobLock());
+    assertFalse(unlocked.holds("any-handler"));
+    assertTrue(unlocked.holds("handler1"), "a drained handler stays drained");
+
     try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM event_journal WHERE persistence_id = 'galley-drains'")) {
       rs.next();
-      assertEquals(3, rs.getInt(1), "three changes, three events in the audit trail");
+      assertEquals(5, rs.getInt(1), "five changes, five events in the audit trail");
     }
   }
 }

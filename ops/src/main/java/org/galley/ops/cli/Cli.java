@@ -12,7 +12,8 @@ public final class Cli {
   static final List<Command> COMMANDS = List.of(
       new StartCommand(), new StopCommand(), new RestartCommand(), new GracefulCommand("graceful"),
       new GracefulCommand("reload"), new StatusCommand(), new FollowCommand(), new UpdateCommand(),
-      new ExecCommand(), new SystemdCommand(), new ShowConfigCommand(), new DbCommand(), new AdminKeyCommand());
+      new ExecCommand(), new SystemdCommand(), new ShowConfigCommand(), new DbCommand(), new AdminKeyCommand(),
+      new TopCommand());
 
   /** What every command may need: the config file, parsed on first use. */
   static final class Context {
