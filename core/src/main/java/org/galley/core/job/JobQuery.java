@@ -31,4 +31,39 @@ public record JobQuery(Optional<String> owner, Set<JobState> states, Optional<St
   public JobQuery(Optional<String> owner, Set<JobState> states, Optional<String> toolId, int limit, int offset) {
     this(owner, states, toolId, limit, offset, Order.CREATE_TIME, Optional.empty(), Optional.empty());
   }
+
+  /** This query as one statement and its bound values, in order. */
+  record Sql(String text, Object[] args) {}
+
+  /** The statement of {@link JobStore#list}: only the filters given, newest first, one page. */
+  Sql sql() {
+    StringBuilder sql = new StringBuilder("SELECT * FROM job WHERE true");
+    java.util.List<Object> args = new java.util.ArrayList<>();
+    owner.ifPresent(o -> {
+      sql.append(" AND owner = ?");
+      args.add(o);
+    });
+    if (!states.isEmpty()) {
+      sql.append(" AND state = ANY (?)");
+      args.add(states.stream().map(JobState::dbName).toArray(String[]::new));
+    }
+    toolId.ifPresent(t -> {
+      sql.append(" AND tool_id = ?");
+      args.add(t);
+    });
+    updatedFrom().ifPresent(t -> {
+      sql.append(" AND update_time >= ?");
+      args.add(t.atOffset(java.time.ZoneOffset.UTC));
+    });
+    updatedBefore().ifPresent(t -> {
+      sql.append(" AND update_time < ?");
+      args.add(t.atOffset(java.time.ZoneOffset.UTC));
+    });
+    // Ids grow with creation: id order is creation order, on the primary key.
+    sql.append(orderBy() == Order.UPDATE_TIME ? " ORDER BY update_time DESC, id DESC" : " ORDER BY id DESC");
+    sql.append(" LIMIT ? OFFSET ?");
+    args.add(limit);
+    args.add(offset);
+    return new Sql(sql.toString(), args.toArray());
+  }
 }

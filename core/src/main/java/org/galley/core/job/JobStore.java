@@ -233,34 +233,8 @@ public final class JobStore {
 
   /** A page of jobs, newest first. */
   public List<Job> list(JobQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM job WHERE true");
-    List<Object> args = new ArrayList<>();
-    q.owner().ifPresent(o -> {
-      sql.append(" AND owner = ?");
-      args.add(o);
-    });
-    if (!q.states().isEmpty()) {
-      sql.append(" AND state = ANY (?)");
-      args.add(q.states().stream().map(JobState::dbName).toArray(String[]::new));
-    }
-    q.toolId().ifPresent(t -> {
-      sql.append(" AND tool_id = ?");
-      args.add(t);
-    });
-    q.updatedFrom().ifPresent(t -> {
-      sql.append(" AND update_time >= ?");
-      args.add(t.atOffset(java.time.ZoneOffset.UTC));
-    });
-    q.updatedBefore().ifPresent(t -> {
-      sql.append(" AND update_time < ?");
-      args.add(t.atOffset(java.time.ZoneOffset.UTC));
-    });
-    // Ids grow with creation: id order is creation order, on the primary key.
-    sql.append(q.orderBy() == JobQuery.Order.UPDATE_TIME ? " ORDER BY update_time DESC, id DESC" : " ORDER BY id DESC");
-    sql.append(" LIMIT ? OFFSET ?");
-    args.add(q.limit());
-    args.add(q.offset());
-    return query(sql.toString(), args.toArray());
+    JobQuery.Sql sql = q.sql();
+    return query(sql.text(), sql.args());
   }
 
   boolean update(String sql, Object... args) {
