@@ -50,14 +50,18 @@ final class SystemPostgres {
 
   private static SystemPostgres start() throws Exception {
     DebianPackage.ensure("postgresql", BIN.resolve("initdb"));
-    Path dir = Path.of("target", "system-pg-" + ProcessHandle.current().pid()).toAbsolutePath();
+    boolean root = "root".equals(System.getProperty("user.name"));
+    // As root the server runs as user postgres, which must reach its directory: a clone under a
+    // private folder (mktemp -d is mode 700) is not reachable, the system temp directory is.
+    Path dir = root
+        ? Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "galley-system-pg-")
+        : Path.of("target", "system-pg-" + ProcessHandle.current().pid()).toAbsolutePath();
     Files.createDirectories(dir.resolve("sock"));
     String superPassword = secret();
     String rolePassword = secret();
     Path pwfile = dir.resolve("pwfile");
     Files.writeString(pwfile, superPassword + "\n");
     Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
-    boolean root = "root".equals(System.getProperty("user.name"));
     if (root) {
       UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
       try (Stream<Path> all = Files.walk(dir)) {
