@@ -40,7 +40,8 @@ final class AttemptFlow {
   private final Recovery recovery;
   private final Logger log;
   private final java.util.Set<String> servedPools;
-  private final EndBatch ends = new EndBatch();
+  private final EndBatch ends;
+  private final Duration endBatchDelay;
   /** An adoption of released attempts is under way. */
   private boolean adopting;
   /** Most released attempts one adoption takes. */
@@ -48,8 +49,10 @@ final class AttemptFlow {
   HandlerState state;
 
   AttemptFlow(Host host, HandlerSetup setup, HandlerSteps steps, TimerScheduler<HandlerCommand> timers, Logger log,
-      HandlerState initial) {
+      HandlerState initial, EndBatch.Settings endBatch) {
     this.host = host;
+    this.ends = new EndBatch(endBatch);
+    this.endBatchDelay = endBatch.delay();
     this.serverName = setup.serverName();
     this.attempts = setup.attempts();
     this.steps = steps;
@@ -63,13 +66,18 @@ final class AttemptFlow {
 
   /** Starts claimed jobs; while stopping they are given back unstarted. */
   void startClaimed(List<Job> jobs) {
-    for (Job job : jobs) {
-      if (state.stopping()) {
-        steps.record(job.id(), () -> attempts.ends().endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
-      } else {
-        steps.start(job);
-      }
+    if (!state.stopping()) {
+      steps.startAll(jobs);
+      return;
     }
+    for (Job job : jobs) {
+      steps.record(job.id(), () -> attempts.ends().endUnstarted(job.id(), job.attempt(), StopReason.SHUTDOWN));
+    }
+  }
+
+  /** The starts of one claim's jobs, one by one as each alone would come back. */
+  void onStartsDone(HandlerSteps.StartsDone m) {
+    m.starts().forEach(this::onStartDone);
   }
 
   void onStartDone(StartDone m) {
@@ -116,7 +124,12 @@ final class AttemptFlow {
       return;
     }
     state = state.ending(slot.jobId());
-    ends.add(new AttemptEnds.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()));
+    if (ends.add(new AttemptEnds.End(slot.jobId(), slot.attempt(), slot.work(), m.outcome(), slot.stop()))) {
+      timers.startSingleTimer("end-batch-delay", new HandlerActor.Retry(() -> {
+        ends.delayOver();
+        recordEnds();
+      }), endBatchDelay);
+    }
     recordEnds();
   }
 

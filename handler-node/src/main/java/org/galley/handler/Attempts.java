@@ -80,6 +80,9 @@ final class Attempts {
   /** Nothing runs, and the job table already says why (or the job is someone else's now). */
   record NotStarted(String why) implements Start {}
 
+  /** The work runs (or waits in its scheduler), not recorded yet: {@link #recordStarts} does that. */
+  record Launched(Job job, RunningJob work, RunnerSteps.Start start) implements Start {}
+
   AttemptEnds ends() {
     return ends;
   }
@@ -124,6 +127,50 @@ final class Attempts {
 
   /** Starts (or submits) a claimed ({@code queued}) attempt and records it. */
   Start start(Job job, Progress progress) {
+    Start launched = launch(job, progress);
+    if (!(launched instanceof Launched l)) {
+      return launched;
+    }
+    RunnerSteps.Start s = l.start();
+    try {
+      return new Started(l.work(), runnerSteps.markStarted(s.id(), s.attempt(), serverName, s.runner(), s.externalId(),
+          s.dir(), s.destination(), s.runsAlready(), s.info()));
+    } catch (StoreException e) {
+      return unrecorded(l, e);
+    }
+  }
+
+  /**
+   * Records the starts of many launched attempts (the jobs of one claim) in one statement, each
+   * guarded and fenced as {@link #start} does; returns {@link Started} for each, by job id.
+   */
+  Map<Long, Started> recordStarts(List<Launched> launched) {
+    Map<Long, Started> out = new java.util.LinkedHashMap<>();
+    try {
+      java.util.Set<Long> marked = runnerSteps.markStartedAll(serverName, launched.stream().map(Launched::start).toList());
+      launched.forEach(l -> out.put(l.job().id(), new Started(l.work(), marked.contains(l.job().id()))));
+    } catch (RuntimeException e) {
+      // A StoreException, normally; whatever it is, the work runs and must stay held.
+      launched.forEach(l -> out.put(l.job().id(), unrecorded(l, e)));
+    }
+    return out;
+  }
+
+  /**
+   * The attempt is still ours (queued, same attempt), and its end is recorded from queued as well:
+   * let it run rather than kill work we could not even record.
+   */
+  private Started unrecorded(Launched l, RuntimeException e) {
+    log.warn("job {} attempt {} runs as {} but could not be marked started: {}",
+        l.job().id(), l.job().attempt(), l.work().externalId(), e.getMessage());
+    return new Started(l.work(), true);
+  }
+
+  /**
+   * Starts (or submits) a claimed ({@code queued}) attempt; its start is not recorded yet
+   * ({@link Launched}), unless nothing was started ({@link NotStarted}, recorded).
+   */
+  Start launch(Job job, Progress progress) {
     Optional<Tool> tool = toolOf(job);
     if (tool.isEmpty()) {
       return notStarted(job, "tool " + job.toolId() + " " + job.toolVersion() + " is not configured on handler " + serverName);
@@ -159,18 +206,9 @@ final class Attempts {
       log.warn("job {} attempt {} could not start", job.id(), job.attempt(), e);
       return notStarted(job, "could not start: " + e.getMessage());
     }
-    try {
-      boolean marked = runnerSteps.markStarted(job.id(), job.attempt(), serverName, runner.name(), work.externalId(),
-          work.directory().toString(), dest.name(), work.runsAlready(),
-          work.runsAlready() ? null : "submitted to " + dest.name() + " as " + dest.runner() + " job " + work.externalId());
-      return new Started(work, marked);
-    } catch (StoreException e) {
-      // The attempt is still ours (queued, same attempt), and its end is recorded from queued as
-      // well: let it run rather than kill work we could not even record.
-      log.warn("job {} attempt {} runs as {} but could not be marked started: {}",
-          job.id(), job.attempt(), work.externalId(), e.getMessage());
-      return new Started(work, true);
-    }
+    return new Launched(job, work, new RunnerSteps.Start(job.id(), job.attempt(), runner.name(), work.externalId(),
+        work.directory().toString(), dest.name(), work.runsAlready(),
+        work.runsAlready() ? null : "submitted to " + dest.name() + " as " + dest.runner() + " job " + work.externalId()));
   }
 
   /** The work began to run in its scheduler. */

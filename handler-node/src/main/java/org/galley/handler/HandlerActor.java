@@ -112,7 +112,8 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
     this.pools = new PoolPresence(context, setup);
     this.retryDelay = setup.settings().cancelCheckInterval();
     this.flow = new AttemptFlow(this::slotsFreed, setup, steps, timers, context.getLog(),
-        HandlerState.initial(setup.settings().workers()).drained(drained));
+        HandlerState.initial(setup.settings().workers()).drained(drained),
+        EndBatch.Settings.fromConfig(context.getSystem().settings().config()));
     this.claims = new ClaimFlow(this::answerDrainWaiters, jobs -> {
       flow.startClaimed(jobs);
       checkStopped();
@@ -148,6 +149,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessageEquals(PollTick.INSTANCE, () -> run(claims::poll))
         .onMessage(Polled.class, m -> run(() -> claims.onPolled(m)))
         .onMessage(StartDone.class, m -> run(() -> flow.onStartDone(m)))
+        .onMessage(HandlerSteps.StartsDone.class, m -> run(() -> flow.onStartsDone(m)))
         .onMessage(WorkEnded.class, m -> run(() -> flow.onWorkEnded(m)))
         .onMessage(WorkRunning.class, m -> run(() -> flow.onWorkRunning(m)))
         .onMessage(WorkNote.class, m -> run(() -> flow.onWorkNote(m)))

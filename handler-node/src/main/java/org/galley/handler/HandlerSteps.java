@@ -36,6 +36,9 @@ final class HandlerSteps {
 
   record StartDone(Job job, Attempts.Start result, Throwable failure) implements Done {}
 
+  /** The starts of the jobs of one claim, each as its {@link StartDone} would say. */
+  record StartsDone(List<StartDone> starts) implements Done {}
+
   record WorkEnded(long jobId, RunOutcome outcome) implements Done {}
 
   /** {@code step} recorded the end of the job's attempt, unless it failed (then it is run again). */
@@ -91,6 +94,38 @@ final class HandlerSteps {
     Progress progress = progress(context.getSelf(), job);
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> attempts.start(job, progress), blocking),
         (result, failure) -> new StartDone(job, result, failure));
+  }
+
+  /**
+   * Starts the jobs of one claim: each is launched on the blocking dispatcher as {@link #start} does,
+   * side by side, and then all their starts are recorded in one statement
+   * ({@link Attempts#recordStarts}). No thread waits for another's launch.
+   */
+  void startAll(List<Job> jobs) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    if (jobs.size() == 1) {
+      start(jobs.get(0));
+      return;
+    }
+    ActorRef<HandlerCommand> self = context.getSelf();
+    List<CompletableFuture<StartDone>> launches = jobs.stream().map(job -> CompletableFuture
+            .supplyAsync(() -> attempts.launch(job, progress(self, job)), blocking)
+            .handle((result, failure) -> new StartDone(job, result, failure)))
+        .toList();
+    CompletableFuture<List<StartDone>> recorded = CompletableFuture.allOf(launches.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(x -> recordStarts(launches.stream().map(CompletableFuture::join).toList()), blocking);
+    context.pipeToSelf(recorded, (starts, failure) -> new StartsDone(starts));
+  }
+
+  /** Records the launched starts in one statement; the others are passed on as they are. Never throws. */
+  private List<StartDone> recordStarts(List<StartDone> launched) {
+    List<Attempts.Launched> toRecord = launched.stream().map(StartDone::result)
+        .filter(r -> r instanceof Attempts.Launched).map(r -> (Attempts.Launched) r).toList();
+    java.util.Map<Long, Attempts.Started> started = attempts.recordStarts(toRecord);
+    return launched.stream().map(d -> d.result() instanceof Attempts.Launched
+        ? new StartDone(d.job(), started.get(d.job().id()), null) : d).toList();
   }
 
   /** What a runner says of the work of one attempt, as messages to the handler. */

@@ -36,4 +36,31 @@ class EndBatchTest {
     batch.retry(first);
     assertEquals(Optional.of(List.of(end(2), end(1))), batch.take());
   }
+
+  @Test
+  void withADelayEndsWaitForItOrForAFullBatch() {
+    EndBatch batch = new EndBatch(new EndBatch.Settings(java.time.Duration.ofMillis(5), 3));
+    assertEquals(true, batch.add(end(1)), "the first end of a batch starts the delay");
+    assertEquals(false, batch.add(end(2)));
+    assertEquals(Optional.empty(), batch.take(), "waits for its delay");
+    batch.delayOver();
+    assertEquals(Optional.of(List.of(end(1), end(2))), batch.take());
+    batch.written();
+    batch.add(end(3));
+    batch.add(end(4));
+    batch.add(end(5));
+    assertEquals(Optional.of(List.of(end(3), end(4), end(5))), batch.take(), "a full batch goes at once");
+  }
+
+  @Test
+  void aBatchHoldsAtMostMaxEndsAndTheRestGoNext() {
+    EndBatch batch = new EndBatch(new EndBatch.Settings(java.time.Duration.ZERO, 2));
+    batch.add(end(1));
+    batch.add(end(2));
+    batch.add(end(3));
+    assertEquals(Optional.of(List.of(end(1), end(2))), batch.take());
+    batch.written();
+    assertEquals(Optional.of(List.of(end(3))), batch.take());
+    assertEquals(0, batch.waiting());
+  }
 }

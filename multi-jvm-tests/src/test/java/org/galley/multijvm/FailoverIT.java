@@ -151,6 +151,52 @@ class FailoverIT {
     assertTrue(cluster.runsOf("churn-0").size() >= 1);
   }
 
+  /**
+   * Job ends batched in memory (River's completer) are not lost with their handler: h4 holds every
+   * end for a minute, so its jobs' work has ended but the table still says running when it is
+   * killed. Its jobs then run again elsewhere (attempt 2), one run after the other, and end ok.
+   */
+  @Test
+  @Order(4)
+  void endsPendingInAKilledHandlerAreNotLostTheirJobsRunAgainWithoutOverlap() throws Exception {
+    cluster.startHandler("h4", "special", 4, "galley.handler.end-batch-delay", "60s");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(api.submit("stamp_special", "{\"tag\": \"pending-" + i + "\", \"ticks\": 1}"));
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!allRunsEnded(ids.size()) && System.nanoTime() < deadline) {
+      Thread.sleep(100); // poll interval of a deadline-bounded wait
+    }
+    assertTrue(allRunsEnded(ids.size()), "every stamp run of h4 ended");
+    for (long id : ids) {
+      JsonNode job = api.job(id);
+      assertEquals("running", job.get("state").asText(), "its end is pending in h4: " + job);
+      assertEquals("h4", job.get("handler").asText());
+    }
+    cluster.node("h4").kill();
+    cluster.startHandler("h5", "special", 4);
+    for (int i = 0; i < ids.size(); i++) {
+      JsonNode job = api.awaitJob(ids.get(i), inState("ok", "error"), Duration.ofSeconds(90));
+      assertEquals("ok", job.get("state").asText(), job.toString());
+      assertEquals(2, job.get("attempt").asInt(), "run again under the next attempt: " + job);
+      assertEquals("h5", job.get("handler").asText());
+      assertEquals(2, cluster.runsOf("pending-" + i).size(), "two runs: " + cluster.runsOf("pending-" + i));
+      assertFalse(cluster.runsOverlap("pending-" + i), "runs of pending-" + i + " overlapped: " + cluster.runsOf("pending-" + i));
+    }
+  }
+
+  /** Whether the first {@code n} pending-* stamp runs have all written their end record. */
+  private static boolean allRunsEnded(int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      java.nio.file.Path log = cluster.directory().resolve("stamps").resolve("pending-" + i + ".log");
+      if (!java.nio.file.Files.exists(log) || !java.nio.file.Files.readString(log).contains("end ")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void awaitFinished(Set<Long> ids, int atLeast) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {

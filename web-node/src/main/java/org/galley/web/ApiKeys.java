@@ -14,6 +14,14 @@ import java.util.HexFormat;
  */
 public final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** One digest per thread: looking the algorithm up costs as much as hashing a key, on every request. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  });
 
   private ApiKeys() {}
 
@@ -25,12 +33,8 @@ public final class ApiKeys {
 
   /** Lower-case hex SHA-256 of the key's UTF-8 bytes, as stored in {@code api_user.key_hash}. */
   public static String hash(String key) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    // digest() resets it for the next use.
+    return HexFormat.of().formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Compares two hashes in time independent of where they differ, so timing tells nothing about a key. */

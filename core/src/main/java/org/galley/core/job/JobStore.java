@@ -237,6 +237,20 @@ public final class JobStore {
     return query(sql.text(), sql.args());
   }
 
+  /** Runs a statement whose rows are job ids (the first column), e.g. those a batched step changed. */
+  java.util.Set<Long> ids(String sql, Object... args) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+        ResultSet rs = ps.executeQuery()) {
+      java.util.Set<Long> out = new java.util.HashSet<>();
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
   boolean update(String sql, Object... args) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
       return ps.executeUpdate() > 0;
@@ -274,6 +288,8 @@ public final class JobStore {
         ps.setArray(i + 1, c.createArrayOf("bigint", longs));
       } else if (a instanceof Integer[] ints) {
         ps.setArray(i + 1, c.createArrayOf("integer", ints));
+      } else if (a instanceof Boolean[] booleans) {
+        ps.setArray(i + 1, c.createArrayOf("boolean", booleans));
       } else {
         ps.setObject(i + 1, a);
       }

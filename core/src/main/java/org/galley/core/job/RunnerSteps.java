@@ -38,6 +38,28 @@ public final class RunnerSteps {
         RETURNING id, attempt, state, handler, info)
       """ + JobSql.RECORD_HISTORY;
 
+  /**
+   * {@link #MARK_STARTED} for many attempts of one handler in one statement (the jobs of one claim),
+   * each row guarded and fenced exactly as there; returns the ids whose start was recorded.
+   */
+  static final String MARK_STARTED_ALL = """
+      WITH input AS (
+        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::boolean[], ?::text[],    -- ids, attempts, runs already, runners
+                             ?::text[], ?::text[], ?::text[], ?::text[])            -- external ids, dirs, destinations, infos
+          AS i (id, attempt, runs, runner, external_id, dir, destination, info)),
+      changed AS (
+        UPDATE job SET state = CASE WHEN i.runs THEN 'running' ELSE 'queued' END,
+               start_time = CASE WHEN i.runs THEN now() END,
+               runner = i.runner, external_id = i.external_id, working_directory = i.dir,
+               destination = i.destination, info = i.info, update_time = now()
+        FROM input i
+        WHERE job.id = i.id AND job.attempt = i.attempt AND job.handler = ? AND job.state = 'queued'  -- handler
+        RETURNING job.id, job.attempt, job.state, job.handler, job.info),
+      history AS (""" + JobSql.RECORD_HISTORY + """
+      )
+      SELECT id FROM changed
+      """;
+
   static final String MARK_RUNNING_SINCE = """
       WITH changed AS (
         UPDATE job SET state = 'running', start_time = ?, info = NULL, update_time = now()   -- since
@@ -107,6 +129,41 @@ public final class RunnerSteps {
   public boolean markStarted(long id, int attempt, String handler, String runner, String externalId, String dir,
       String destination, boolean runsAlready, String info) {
     return store.update(MARK_STARTED, runsAlready, runsAlready, runner, externalId, dir, destination, info, id, attempt, handler);
+  }
+
+  /** The start of one attempt, for {@link #markStartedAll}; as the arguments of {@link #markStarted}. */
+  public record Start(long id, int attempt, String runner, String externalId, String dir, String destination,
+      boolean runsAlready, String info) {}
+
+  /**
+   * {@link #markStarted} for many attempts of {@code handler} in one statement. Returns the ids whose
+   * start was recorded; the others changed meanwhile (cancelled, requeued) and their work must stop.
+   */
+  public java.util.Set<Long> markStartedAll(String handler, List<Start> starts) {
+    if (starts.isEmpty()) {
+      return java.util.Set.of();
+    }
+    int n = starts.size();
+    Long[] ids = new Long[n];
+    Integer[] attempts = new Integer[n];
+    Boolean[] runs = new Boolean[n];
+    String[] runners = new String[n];
+    String[] externalIds = new String[n];
+    String[] dirs = new String[n];
+    String[] destinations = new String[n];
+    String[] infos = new String[n];
+    for (int i = 0; i < n; i++) {
+      Start s = starts.get(i);
+      ids[i] = s.id();
+      attempts[i] = s.attempt();
+      runs[i] = s.runsAlready();
+      runners[i] = s.runner();
+      externalIds[i] = s.externalId();
+      dirs[i] = s.dir();
+      destinations[i] = s.destination();
+      infos[i] = s.info();
+    }
+    return store.ids(MARK_STARTED_ALL, ids, attempts, runs, runners, externalIds, dirs, destinations, infos, handler);
   }
 
   /** {@code queued → running}: the scheduler started it at {@code since}. */

@@ -99,6 +99,38 @@ class JobStoreIT {
   }
 
   @Test
+  void markStartedAllStartsOnlyTheAttemptsStillQueuedForTheHandlerAndRecordsEach() throws SQLException {
+    Job a = submit("p-start-all");
+    Job b = submit("p-start-all");
+    Job c = submit("p-start-all");
+    Job d = submit("p-start-all");
+    store.claimNew("p-start-all", "h-start-all", 10);
+    store.cancel(b.id());                                   // b moved on: deleting
+    assertTrue(store.requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
+    RunnerSteps steps = store.runnerSteps();
+    var marked = steps.markStartedAll("h-start-all", List.of(
+        new RunnerSteps.Start(a.id(), 1, "local", "101", "/tmp/a", "local", true, null),
+        new RunnerSteps.Start(b.id(), 1, "local", "102", "/tmp/b", "local", true, null),
+        new RunnerSteps.Start(c.id(), 1, "local", "103", "/tmp/c", "local", true, null),
+        new RunnerSteps.Start(d.id(), 1, "slurm", "7", "/tmp/d", "cluster", false, "submitted to cluster")));
+    assertEquals(java.util.Set.of(a.id(), d.id()), marked);
+    Job started = store.find(a.id()).orElseThrow();
+    assertEquals(JobState.RUNNING, started.state());
+    assertEquals("101", started.externalId());
+    assertNotNull(started.startTime());
+    assertEquals(List.of("new", "queued", "running"), history(a.id()));
+    Job submitted = store.find(d.id()).orElseThrow();
+    assertEquals(JobState.QUEUED, submitted.state(), "waits in its scheduler");
+    assertEquals("submitted to cluster", submitted.info());
+    assertEquals(null, submitted.startTime());
+    assertEquals(JobState.DELETING, store.find(b.id()).orElseThrow().state());
+    assertEquals(JobState.NEW, store.find(c.id()).orElseThrow().state());
+    assertEquals(java.util.Set.of(), steps.markStartedAll("other-handler", List.of(
+        new RunnerSteps.Start(a.id(), 1, "local", "101", "/tmp/a", "local", true, null))), "not its handler's");
+    assertEquals(java.util.Set.of(), steps.markStartedAll("h-start-all", List.of()));
+  }
+
+  @Test
   void walksTheHappyPathAndRecordsEveryStep() throws SQLException {
     Job job = submit("p-happy");
     List<Job> claimed = store.claimNew("p-happy", "h1", 10);

@@ -8,8 +8,11 @@ package org.galley.handler.runner;
  * keeps its name while the table's attempt moves on.
  */
 public record AttemptName(String cluster, long jobId, int attempt) {
+  /** Compiled once: a name is made for every start of a job. */
+  private static final java.util.regex.Pattern CLUSTER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.]+");
+
   public AttemptName {
-    if (!cluster.matches("[A-Za-z0-9_.]+")) {
+    if (!CLUSTER_NAME.matcher(cluster).matches()) {
       throw new IllegalArgumentException("cluster name must be letters, digits, '_' or '.', got '" + cluster + "'");
     }
   }

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
@@ -105,7 +104,13 @@ public final class AccessLog extends AllDirectives {
   static String line(Instant time, String client, String user, String method, String path, int status, String bytes,
       double millis) {
     return time + " " + client + " " + user + " " + method + " " + printable(path) + " " + status + " " + bytes
-        + " " + String.format(Locale.ROOT, "%.1f", millis);
+        + " " + tenths(millis);
+  }
+
+  /** {@code millis} with one decimal, as {@code %.1f} would write it, without the cost of a Formatter per request. */
+  static String tenths(double millis) {
+    long t = Math.round(Math.max(0, millis) * 10);
+    return (t / 10) + "." + (t % 10);
   }
 
   /** Spaces and control characters would let a client forge fields or lines. */
