@@ -42,6 +42,8 @@ final class AttemptFlow {
   private final java.util.Set<String> servedPools;
   private final EndBatch ends;
   private final Duration endBatchDelay;
+  /** The starts of a claim are being taken in: their ends are written together afterwards. */
+  private boolean holdingEnds;
   /** An adoption of released attempts is under way. */
   private boolean adopting;
   /** Most released attempts one adoption takes. */
@@ -77,7 +79,15 @@ final class AttemptFlow {
 
   /** The starts of one claim's jobs, one by one as each alone would come back. */
   void onStartsDone(HandlerSteps.StartsDone m) {
-    m.starts().forEach(this::onStartDone);
+    // Ends that are known already (no-op work, a process that ended before its start was recorded)
+    // go into one write together, not the first alone and the rest in the next.
+    holdingEnds = true;
+    try {
+      m.starts().forEach(this::onStartDone);
+    } finally {
+      holdingEnds = false;
+    }
+    recordEnds();
   }
 
   void onStartDone(StartDone m) {
@@ -92,7 +102,7 @@ final class AttemptFlow {
       }
       apply(state.started(id, started.work(), started.marked()));
       steps.metrics().started(m.job());
-      steps.watch(id, started.work());
+      watch(id, started.work());
       if (started.work().slots() == 0) {
         freedByStart(); // a scheduler job waits and runs elsewhere: its worker is free again at once
       }
@@ -190,8 +200,23 @@ final class AttemptFlow {
     }
   }
 
+  /**
+   * Follows the work to its end; work that has ended already (a no-op, a process quicker than the
+   * start's write) is ended now rather than through a message to the actor.
+   */
+  private void watch(long jobId, org.galley.handler.runner.RunningJob work) {
+    java.util.concurrent.CompletableFuture<org.galley.handler.runner.RunOutcome> outcome = work.outcome().toCompletableFuture();
+    if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
+      onWorkEnded(new WorkEnded(jobId, outcome.join()));
+    } else {
+      steps.watch(jobId, work);
+    }
+  }
+
   void recordEnds() {
-    ends.take().ifPresent(steps::recordEnds);
+    if (!holdingEnds) {
+      ends.take().ifPresent(steps::recordEnds);
+    }
   }
 
   void onEndsRecorded(EndsRecorded m) {
