@@ -55,17 +55,17 @@ class DashboardIT {
         By handlerRow = By.cssSelector("#handlers tr[data-name='dash-it']");
         wait.until(ExpectedConditions.visibilityOfElementLocated(handlerRow));
         assertTrue(browser.getCurrentUrl().indexOf(InProcessNode.ADMIN_KEY) < 0, "the key is never in a URL");
-        By member = By.cssSelector("#members tr[data-name='dash-it']");
-        wait.until(ExpectedConditions.textToBe(By.cssSelector("#members tr[data-name='dash-it'] .status"), "up"));
-        assertEquals("handler, web", browser.findElement(member).findElement(By.className("roles")).getText());
-        assertEquals("yes", browser.findElement(member).findElement(By.className("reachable")).getText());
+        String member = "#members tr[data-name='dash-it'] ";
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(member + ".status"), "up"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(member + ".roles"), "handler, web"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(member + ".reachable"), "yes"));
         shot(browser, shots, "2-handlers");
 
-        browser.findElement(handlerRow).findElement(By.tagName("button")).click();
+        click(wait, By.cssSelector("#handlers tr[data-name='dash-it'] button"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#handlers tr[data-name='dash-it'] .drained"), "yes"));
         shot(browser, shots, "3-drained");
-        browser.findElement(handlerRow).findElement(By.tagName("button")).click();
+        click(wait, By.cssSelector("#handlers tr[data-name='dash-it'] button"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#handlers tr[data-name='dash-it'] .drained"), "no"));
 
@@ -76,7 +76,7 @@ class DashboardIT {
         By jobState = By.cssSelector("#jobs tr[data-id='" + id + "'] .state");
         wait.until(ExpectedConditions.textToBe(jobState, "ok"));
         shot(browser, shots, "4-jobs");
-        browser.findElement(By.cssSelector("#jobs tr[data-id='" + id + "']")).click();
+        click(wait, By.cssSelector("#jobs tr[data-id='" + id + "']"));
         wait.until(ExpectedConditions.textToBe(By.id("detail-stdout"), "apple\npear"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-metrics"), "Cores Allocated"));
         shot(browser, shots, "5-job-detail");
@@ -112,6 +112,18 @@ class DashboardIT {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
+  }
+
+  /** Clicks what {@code by} finds; the page rebuilds its tables every second, so a row found may be replaced before the click. */
+  private static void click(WebDriverWait wait, By by) {
+    wait.until(d -> {
+      try {
+        d.findElement(by).click();
+        return true;
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        return false;
+      }
+    });
   }
 
   private static void shot(WebDriver browser, Path dir, String name) throws Exception {

@@ -19,7 +19,7 @@ import scala.concurrent.ExecutionContextExecutor;
 /**
  * Throughput and dispatch latency of the whole cluster over the last minutes, for the dashboard:
  * every {@link #INTERVAL} one sample of what {@code job_history} gained since the previous one
- * (jobs ended; jobs started and how long each waited from creation to its start), kept in a ring of
+ * (jobs ended; jobs started and how long they waited from creation to their start), kept in a ring of
  * {@link #KEPT} samples in memory. The history's ids grow with every state change, so a sample reads
  * only the rows appended since the last (a range of its primary key) and looks up the job row of
  * each start: its cost follows the activity, never the size of the table. At most
@@ -32,25 +32,36 @@ public final class JobActivity {
   /** Ten minutes of samples. */
   public static final int KEPT = 120;
   static final int MAX_ROWS = 100_000;
+  /** Starts whose latency one sample looks up, about: beyond, every k-th. */
+  static final int MAX_LATENCIES = 1_000;
 
   static final String LAST_HISTORY_ID = "SELECT coalesce(max(id), 0) FROM job_history";
 
   /**
-   * What happened after history row {@code ?}. The job's create time comes from a scalar subquery
-   * (never turned into a join, so never a scan of {@code job}), only for rows that start a job.
+   * What happened after history row {@code ?}: the ends and starts among the next rows, and the
+   * create → start latency of at most about {@link #MAX_LATENCIES} of the starts, every k-th in
+   * order, so that a burst costs a bounded number of lookups of {@code job}. The job's create time
+   * comes from a scalar subquery (never turned into a join, so never a scan of {@code job}).
    */
   static final String SINCE = """
-      SELECT max(id), count(*) FILTER (WHERE state IN ('ok', 'error', 'deleted')), count(latency),
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY latency),
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY latency)
-      FROM (
-        SELECT h.id, h.state,
-               CASE WHEN h.state = 'running'
-                    THEN extract(epoch FROM h.time - (SELECT j.create_time FROM job j WHERE j.id = h.job_id)) END AS latency
-        FROM job_history h
-        WHERE h.id > ?                -- the last row the previous sample saw
-        ORDER BY h.id LIMIT ?         -- MAX_ROWS
-      ) recent
+      WITH recent AS (
+        SELECT id, state, job_id, time FROM job_history
+        WHERE id > ?                  -- the last row the previous sample saw
+        ORDER BY id LIMIT ?),         -- MAX_ROWS
+      counts AS (
+        SELECT max(id) AS last, count(*) FILTER (WHERE state IN ('ok', 'error', 'deleted')) AS ended,
+               count(*) FILTER (WHERE state = 'running') AS started
+        FROM recent),
+      starts AS (
+        SELECT time, job_id, row_number() OVER (ORDER BY id) AS n FROM recent WHERE state = 'running'),
+      picked AS (
+        SELECT extract(epoch FROM s.time - (SELECT j.create_time FROM job j WHERE j.id = s.job_id)) AS latency
+        FROM starts s, counts c
+        WHERE (s.n - 1) % greatest(1, ceil(c.started / ?::numeric))::bigint = 0)  -- MAX_LATENCIES
+      SELECT c.last, c.ended, c.started,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latency) FROM picked),
+             (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY latency) FROM picked)
+      FROM counts c
       """;
 
   /**
@@ -102,6 +113,7 @@ public final class JobActivity {
       try (PreparedStatement ps = c.prepareStatement(SINCE)) {
         ps.setLong(1, lastId);
         ps.setInt(2, MAX_ROWS);
+        ps.setInt(3, MAX_LATENCIES);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           long max = rs.getLong(1);

@@ -70,6 +70,25 @@ class JobActivityIT {
   }
 
   @Test
+  void aBurstOfStartsIsCountedWholeAndItsLatencyFromEveryKthStart() throws Exception {
+    JobActivity activity = new JobActivity(db.dataSource(), Clock.systemUTC());
+    activity.sample();
+    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.execute("""
+          WITH j AS (INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state, create_time)
+                     SELECT 'burst', 'noop', '1.0', '{}', 'p-burst', 'ok', now() - interval '2 seconds'
+                     FROM generate_series(1, 2500) RETURNING id)
+          INSERT INTO job_history (job_id, attempt, state) SELECT id, 1, s FROM j, unnest(ARRAY['running', 'ok']) AS s
+          """);
+    }
+    activity.sample();
+    JobActivity.Sample s = activity.samples().get(0);
+    assertEquals(2500, s.started());
+    assertEquals(2500, s.ended());
+    assertEquals(2.0, s.dispatchP50Seconds(), 0.5, "every start waited 2 s: " + s);
+  }
+
+  @Test
   void keepsOnlyTheLastTenMinutes() throws Exception {
     JobActivity activity = new JobActivity(db.dataSource(), Clock.systemUTC());
     for (int i = 0; i <= JobActivity.KEPT + 5; i++) {
@@ -84,7 +103,7 @@ class JobActivityIT {
       st.execute("""
           WITH j AS (INSERT INTO job (owner, tool_id, tool_version, inputs, pool, state)
                      SELECT 'bulk', 'noop', '1.0', '{}', 'p-bulk', 'ok' FROM generate_series(1, 30000) RETURNING id)
-          INSERT INTO job_history (job_id, attempt, state) SELECT id, 1, 'ok' FROM j
+          INSERT INTO job_history (job_id, attempt, state) SELECT id, 1, 'running' FROM j
           """);
       st.execute("ANALYZE job");
       st.execute("ANALYZE job_history");
@@ -92,6 +111,7 @@ class JobActivityIT {
       try (var ps = c.prepareStatement("EXPLAIN " + JobActivity.SINCE)) {
         ps.setLong(1, 29_000);
         ps.setInt(2, JobActivity.MAX_ROWS);
+        ps.setInt(3, JobActivity.MAX_LATENCIES);
         try (var rs = ps.executeQuery()) {
           while (rs.next()) {
             plan.append(rs.getString(1)).append('\n');
