@@ -82,8 +82,13 @@ class HandlerActorIT extends HandlerFixture {
         h.submit("sleep", Map.of("seconds", 0)).id());
     assertEquals(new ClaimDone(h.node.handler(), 1, 2, 2, 0), h.claim(5));
     assertEquals(JobState.NEW, h.job(ids.get(2)).state(), "the third job waits for a slot");
-    assertEquals(1, h.expectCapacity().freeSlots());
-    assertEquals(2, h.expectCapacity().freeSlots());
+    // Slots are reported as each write of ends frees them: 1 then 2, or 2 at once when both ends
+    // went into one write (both processes had ended when their starts were recorded together).
+    int free = h.expectCapacity().freeSlots();
+    if (free == 1) {
+      free = h.expectCapacity().freeSlots();
+    }
+    assertEquals(2, free);
     h.await(ids.get(0), JobState.OK);
     h.await(ids.get(1), JobState.OK);
     assertEquals(new ClaimDone(h.node.handler(), 2, 2, 1, 1), h.claim(5));
