@@ -46,6 +46,17 @@ public final class TestCluster implements AutoCloseable {
     return new TestCluster(dir, db, NodeProcess.freePort());
   }
 
+  /** Starts a test's database in the directory given. */
+  public interface DatabaseStart {
+    ClusterDatabase start(Path dir) throws Exception;
+  }
+
+  /** A cluster on a database the test started itself (and may stop and restart); closed with the cluster. */
+  public static TestCluster create(String name, DatabaseStart database) throws Exception {
+    Path dir = Path.of("target", "clusters", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+    return new TestCluster(dir, database.start(dir.resolve("db")), NodeProcess.freePort());
+  }
+
   /**
    * Starts a web node; the first one is the cluster's seed. Returns its API client once it answers.
    * {@code extra}: further properties, as name, value, name, value ...
