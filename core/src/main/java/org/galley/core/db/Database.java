@@ -65,13 +65,14 @@ public final class Database implements AutoCloseable {
   /**
    * Connects to a running server and migrates it.
    *
-   * @param connectionTimeout how long a caller waits for a connection before it is refused
+   * @param connectionTimeout how long a caller waits for a connection while all are busy (while the
+   *     server does not answer, callers are refused within {@link ReconnectingPool#SLICE})
    * @param probeInterval how often an unreachable server is tried again
    */
   public static Database connect(String url, String user, String password, int poolSize, Duration connectionTimeout,
       Duration probeInterval, EmbeddedDatabase embedded) {
     ReconnectingPool pool = new ReconnectingPool(
-        () -> newPool(url, user, password, poolSize, connectionTimeout), url, user, password, probeInterval);
+        () -> newPool(url, user, password, poolSize), url, user, password, connectionTimeout, probeInterval);
     try {
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
     } catch (RuntimeException e) {
@@ -82,7 +83,7 @@ public final class Database implements AutoCloseable {
     return new Database(pool, embedded, url, user, password);
   }
 
-  private static HikariDataSource newPool(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+  private static HikariDataSource newPool(String url, String user, String password, int poolSize) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
     hc.setUsername(user);
@@ -90,15 +91,16 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(poolSize);
     hc.setMinimumIdle(Math.min(2, poolSize));
     hc.setPoolName("galley");
-    hc.setConnectionTimeout(connectionTimeout.toMillis());
+    // ReconnectingPool asks in slices of this, so that a failed connect is noticed within one.
+    hc.setConnectionTimeout(ReconnectingPool.SLICE.toMillis());
     // Hikari checks a connection idle for over 500 ms before handing it out; the check must not
-    // outlast the caller's own wait.
-    hc.setValidationTimeout(Math.max(250, Math.min(connectionTimeout.toMillis(), 5_000)));
+    // outlast a slice by much.
+    hc.setValidationTimeout(ReconnectingPool.SLICE.toMillis());
     // Prepared statements stay server-side after the first few executions of the same SQL.
     hc.addDataSourceProperty("prepareThreshold", "1");
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     // Seconds; an unreachable address must not hold a connecting thread for the driver's default 10 s.
-    hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, connectionTimeout.toSeconds())));
+    hc.addDataSourceProperty("connectTimeout", "1");
     return new HikariDataSource(hc);
   }
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 public record DatabaseSettings(
     String url, String user, String password, int poolSize, int embeddedPort, Duration connectionTimeout,
     Duration probeInterval, Duration dnsCacheTtl) {
-  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofMillis(500);
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(100);
 
   public DatabaseSettings {
@@ -21,8 +21,7 @@ public record DatabaseSettings(
       throw new IllegalArgumentException("galley.db.pool-size: at least 2, got " + poolSize);
     }
     if (connectionTimeout.toMillis() < 250) {
-      throw new IllegalArgumentException("galley.db.connection-timeout: at least 250ms (HikariCP's minimum), got "
-          + connectionTimeout);
+      throw new IllegalArgumentException("galley.db.connection-timeout: at least 250ms, got " + connectionTimeout);
     }
     if (probeInterval.toMillis() < 10) {
       throw new IllegalArgumentException("galley.db.probe-interval: at least 10ms, got " + probeInterval);

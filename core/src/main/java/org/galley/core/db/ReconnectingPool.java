@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>HikariCP alone answers an outage badly for an API: every caller waits the whole connection
  * timeout, and its connection creator backs off up to 5 s between tries, so the first success
- * after the database is back can come seconds late. Here, once the pool could not get a
- * connection because connecting failed (not because all connections were busy), the pool is
- * marked down: every caller is refused at once, and a probe thread connects directly every
+ * after the database is back can come seconds late. Here a caller asks HikariCP in slices of
+ * {@link #SLICE}: a slice that ends without a connection because connecting failed marks the pool
+ * down at once, one that ends because every connection was busy is followed by another until
+ * {@code connection-timeout}. Once down, every caller is refused at once, and a probe thread connects directly every
  * {@code probe-interval}. When the probe gets through, a fresh HikariCP pool replaces the old one
  * (whose backoff no longer matters) and callers are served again. A new connection resolves the
  * host name again, so a database that comes back at another address behind the same name is
@@ -35,14 +36,20 @@ public final class ReconnectingPool implements DataSource, AutoCloseable {
   private final String url;
   private final Properties probeProperties;
   private final Duration probeInterval;
+  private final Duration busyTimeout;
   private final AtomicBoolean down = new AtomicBoolean();
   private volatile HikariDataSource pool;
   private volatile long downSinceNanos;
   private volatile String lastFailure = "";
   private volatile boolean closed;
 
-  ReconnectingPool(Supplier<HikariDataSource> newPool, String url, String user, String password, Duration probeInterval) {
+  /** HikariCP's connection timeout: its minimum, so a failed connect is seen within it. */
+  static final Duration SLICE = Duration.ofMillis(250);
+
+  ReconnectingPool(Supplier<HikariDataSource> newPool, String url, String user, String password, Duration busyTimeout,
+      Duration probeInterval) {
     this.newPool = newPool;
+    this.busyTimeout = busyTimeout;
     this.url = url;
     this.probeInterval = probeInterval;
     this.probeProperties = new Properties();
@@ -68,15 +75,20 @@ public final class ReconnectingPool implements DataSource, AutoCloseable {
     if (down.get()) {
       throw refused();
     }
-    HikariDataSource p = pool;
-    try {
-      return p.getConnection();
-    } catch (SQLTransientConnectionException e) {
-      // With a cause, connecting failed; without one every connection was merely busy.
-      if (e.getCause() != null && !closed) {
-        markDown(e.getCause().toString());
+    long deadline = System.nanoTime() + busyTimeout.toNanos();
+    while (true) {
+      try {
+        return pool.getConnection();
+      } catch (SQLTransientConnectionException e) {
+        // With a cause, connecting failed; without one every connection was merely busy.
+        if (e.getCause() != null && !closed) {
+          markDown(e.getCause().toString());
+          throw e;
+        }
+        if (down.get() || closed || System.nanoTime() > deadline) {
+          throw e;
+        }
       }
-      throw e;
     }
   }
 
