@@ -58,6 +58,8 @@ public record ChaosReport(double seconds, int submissions, int retries, int acce
         + " reruns=%d worst_wait=%.1f s worst_create_to_end=%.1f s", lost, stuck, duplicates, ranTwiceProcesses,
         ranTwiceTable, reruns, worstWaitSeconds, worstEndSeconds));
     details.forEach(d -> out.add("chaos:   " + d));
+    out.add(clean() ? "chaos: clean: nothing lost, stuck, written twice or run twice at once"
+        : "chaos: NOT CLEAN: see the counts and examples above");
     return out;
   }
 
