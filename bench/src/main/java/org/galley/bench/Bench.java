@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code ./galley bench [scenario...]}: starts Galley nodes from the distribution as processes of
  * their own, drives them over HTTP on 127.0.0.1 and prints one line per measured scenario on
  * stdout (progress goes to stderr). Scenarios: trickle (all-in-one and split), burst, burst-batch,
- * proc, proc-batch, idle, big-table; none given runs them all.
+ * proc, proc-batch, idle, big-table; none given runs them all. Also chaos, only when named.
  */
 public final class Bench {
   private Bench() {}
@@ -31,6 +31,13 @@ public final class Bench {
     all.put("idle", s::idle);
     all.put("big-table", s::bigTable);
     List<String> chosen = args.length == 0 ? List.copyOf(all.keySet()) : List.of(args);
+    // Not part of a plain ./galley bench: it runs 10 minutes (bench/README.md, "chaos").
+    all.put("chaos", () -> {
+      ChaosReport report = Chaos.run(ChaosSettings.fromSystemProperties(), settings.dist(),
+          settings.runDir().resolve("chaos"), settings.nodeJvmOptions(), settings.nodeProperties());
+      report.lines().forEach(System.out::println);
+      return List.of(report.result());
+    });
     for (String name : chosen) {
       if (!all.containsKey(name)) {
         System.err.println("bench: unknown scenario '" + name + "'; known: " + String.join(", ", all.keySet()));
