@@ -24,7 +24,8 @@ final class CdsArchive {
   /** JVM options that map the archive of the distribution whose lib folder is {@code lib}. */
   static synchronized List<String> options(Path lib) {
     if (options == null) {
-      options = make(lib);
+      // -Dgalley.test.no-cds=true: nodes start without it (to measure what it saves).
+      options = Boolean.getBoolean("galley.test.no-cds") ? List.of() : make(lib);
     }
     return options;
   }
