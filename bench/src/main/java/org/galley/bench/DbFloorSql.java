@@ -2,7 +2,7 @@ package org.galley.bench;
 
 /**
  * The statements of a no-op job's row life in Galley, copied from core's {@code JobSql},
- * {@code JobClaims} and {@code RunnerSteps} as they were on main on 2026-12-01 (the bench does not
+ * {@code JobClaims} and {@code RunnerSteps} as they were on main on 2026-12-01 13:15 (with #16's usage columns) (the bench does not
  * depend on core): insert with its history row, the fair claim with {@code FOR UPDATE SKIP LOCKED},
  * mark started (running), finish many in one statement. When the job path's statements change,
  * change these with them, or db-floor measures a row life Galley no longer has.
@@ -107,10 +107,13 @@ final class DbFloorSql {
   /** JobSql.FINISH_ALL: the ends of many attempts of one handler. */
   static final String FINISH_ALL = """
       WITH input AS (
-        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[])  -- ids, attempts, ok|error, exit codes, infos
-          AS i (id, attempt, state, exit_code, info)),
+        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[],  -- ids, attempts, ok|error, exit codes, infos
+                             ?::float8[], ?::float8[], ?::bigint[], ?::integer[])            -- usage: cpu user, cpu system, peak memory, signal
+          AS i (id, attempt, state, exit_code, info, cpu_user, cpu_system, peak_memory, signal)),
       changed AS (
-        UPDATE job SET state = i.state, exit_code = i.exit_code, info = i.info, end_time = now(), update_time = now()
+        UPDATE job SET state = i.state, exit_code = i.exit_code, info = i.info, end_time = now(), update_time = now(),
+               cpu_user_seconds = i.cpu_user, cpu_system_seconds = i.cpu_system, peak_memory_bytes = i.peak_memory,
+               exit_signal = i.signal
         FROM input i
         WHERE job.id = i.id AND job.attempt = i.attempt AND job.handler = ?                  -- handler
           AND job.state IN ('queued', 'running')

@@ -218,7 +218,12 @@ final class Floors {
     ps.setArray(3, states);
     ps.setArray(4, c.createArrayOf("integer", Collections.nCopies(n, 0).toArray()));
     ps.setArray(5, c.createArrayOf("text", new String[n]));
-    ps.setString(6, handler);
+    // A no-op attempt has no process, so no usage: nulls, as the handler writes for it.
+    ps.setArray(6, c.createArrayOf("float8", new Double[n]));
+    ps.setArray(7, c.createArrayOf("float8", new Double[n]));
+    ps.setArray(8, c.createArrayOf("bigint", new Long[n]));
+    ps.setArray(9, c.createArrayOf("integer", new Integer[n]));
+    ps.setString(10, handler);
     int won = 0;
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
