@@ -62,7 +62,7 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
         positive(p, "galley.bench.big-table-rows", 1_000_000),
         positive(p, "galley.bench.requests", 1_000),
         positive(p, "galley.bench.workers", 32),
-        positive(p, "galley.bench.floor-threads", 2),
+        positive(p, "galley.bench.floor-threads", 4),
         positive(p, "galley.bench.startups", 5),
         List.of(p.getProperty("galley.bench.node-opts", "-XX:+UseSerialGC -Xms24m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:-UsePerfData").trim().split("\\s+")),
         List.copyOf(forwarded));
