@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * {@code ./galley bench [scenario...]}: starts Galley nodes from the distribution as processes of
  * their own, drives them over HTTP on 127.0.0.1 and prints one line per measured scenario on
- * stdout (progress goes to stderr). Scenarios: floors (db-floor, spawn-floor), trickle (all-in-one and split), burst, burst-batch,
- * proc, proc-batch, idle, big-table, startup; none given runs them all.
+ * stdout (progress goes to stderr). Scenarios: floors (db-floor, spawn-floor), trickle (all-in-one and
+ * split), burst, burst-batch, proc, proc-batch, idle, big-table, startup; none given runs them all.
+ * Also chaos, only when named.
  */
 public final class Bench {
   private static final List<String> BURSTS = List.of("burst", "burst-batch", "proc", "proc-batch");
@@ -40,6 +41,13 @@ public final class Bench {
     if (!chosen.contains("floors") && chosen.stream().anyMatch(BURSTS::contains)) {
       chosen.add(0, "floors");
     }
+    // Not part of a plain ./galley bench: it runs 10 minutes (bench/README.md, "chaos").
+    all.put("chaos", () -> {
+      ChaosReport report = Chaos.run(ChaosSettings.fromSystemProperties(), settings.dist(),
+          settings.runDir().resolve("chaos"), settings.nodeJvmOptions(), settings.nodeProperties());
+      report.lines().forEach(System.out::println);
+      return List.of(report.result());
+    });
     for (String name : chosen) {
       if (!all.containsKey(name)) {
         System.err.println("bench: unknown scenario '" + name + "'; known: " + String.join(", ", all.keySet()));

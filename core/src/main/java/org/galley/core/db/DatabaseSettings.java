@@ -1,13 +1,17 @@
 package org.galley.core.db;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 
 /**
  * {@code galley.db}: a PostgreSQL URL, or none for an embedded PostgreSQL under the state
  * directory.
  */
 public record DatabaseSettings(
-    String url, String user, String password, int poolSize, int embeddedPort) {
+    String url, String user, String password, int poolSize, int embeddedPort, Duration connectionTimeout,
+    Duration probeInterval, Duration dnsCacheTtl) {
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(100);
 
   public DatabaseSettings {
     if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
@@ -15,6 +19,15 @@ public record DatabaseSettings(
     }
     if (poolSize < 2) {
       throw new IllegalArgumentException("galley.db.pool-size: at least 2, got " + poolSize);
+    }
+    if (connectionTimeout.toMillis() < 250) {
+      throw new IllegalArgumentException("galley.db.connection-timeout: at least 250ms, got " + connectionTimeout);
+    }
+    if (probeInterval.toMillis() < 10) {
+      throw new IllegalArgumentException("galley.db.probe-interval: at least 10ms, got " + probeInterval);
+    }
+    if (dnsCacheTtl.isNegative()) {
+      throw new IllegalArgumentException("galley.db.dns-cache-ttl: not negative, got " + dnsCacheTtl);
     }
     if (embeddedPort < 0 || embeddedPort > 65535) {
       throw new IllegalArgumentException("galley.db.embedded.port: 0 to 65535, got " + embeddedPort);
@@ -28,7 +41,10 @@ public record DatabaseSettings(
         c.getString("user"),
         c.getString("password"),
         c.getInt("pool-size"),
-        c.getInt("embedded.port"));
+        c.getInt("embedded.port"),
+        c.getDuration("connection-timeout"),
+        c.getDuration("probe-interval"),
+        c.getDuration("dns-cache-ttl"));
   }
 
   public boolean embedded() {
@@ -44,7 +60,8 @@ public record DatabaseSettings(
       return this;
     }
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return new DatabaseSettings(url, user, password, poolSize, s.getLocalPort());
+      return new DatabaseSettings(url, user, password, poolSize, s.getLocalPort(), connectionTimeout, probeInterval,
+          dnsCacheTtl);
     }
   }
 
@@ -67,6 +84,7 @@ public record DatabaseSettings(
   @Override
   public String toString() {
     return "DatabaseSettings[url=" + (embedded() ? "(embedded)" : url) + ", user=" + user
-        + ", poolSize=" + poolSize + ", embeddedPort=" + embeddedPort + "]";
+        + ", poolSize=" + poolSize + ", embeddedPort=" + embeddedPort + ", connectionTimeout=" + connectionTimeout
+        + ", probeInterval=" + probeInterval + ", dnsCacheTtl=" + dnsCacheTtl + "]";
   }
 }
