@@ -51,6 +51,36 @@ public record DatabaseSettings(
     return url.isEmpty();
   }
 
+  /**
+   * These settings with the embedded server's port fixed now (a free one when 0), so its URL is
+   * known before the server runs: the actor system is configured with it while PostgreSQL starts.
+   */
+  public DatabaseSettings withEmbeddedPortChosen() throws java.io.IOException {
+    if (!embedded() || embeddedPort > 0) {
+      return this;
+    }
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return new DatabaseSettings(url, user, password, poolSize, s.getLocalPort(), connectionTimeout, probeInterval,
+          dnsCacheTtl);
+    }
+  }
+
+  /** The JDBC URL nodes connect to: the configured one, or the embedded server's (its port must be chosen). */
+  public String connectUrl() {
+    if (embedded() && embeddedPort == 0) {
+      throw new IllegalStateException("the embedded server's port is not chosen yet");
+    }
+    return embedded() ? "jdbc:postgresql://127.0.0.1:" + embeddedPort + "/postgres" : url;
+  }
+
+  public String connectUser() {
+    return embedded() ? "postgres" : user;
+  }
+
+  public String connectPassword() {
+    return embedded() ? "" : password;
+  }
+
   @Override
   public String toString() {
     return "DatabaseSettings[url=" + (embedded() ? "(embedded)" : url) + ", user=" + user
