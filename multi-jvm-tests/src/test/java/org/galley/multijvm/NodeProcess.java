@@ -34,11 +34,18 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code org.galley.ops.Main} with the given {@code galley.*} system properties. */
   public static NodeProcess start(String name, Path logDir, Map<String, String> properties) throws IOException {
+    return start(name, logDir, properties, List.of());
+  }
+
+  /** As above, the java command run through {@code prefix} (e.g. setpriv with another group). */
+  public static NodeProcess start(String name, Path logDir, Map<String, String> properties, List<String> prefix)
+      throws IOException {
     String dist = System.getProperty("galley.dist");
     if (dist == null || !Files.isDirectory(Path.of(dist))) {
       throw new IllegalStateException("galley.dist must name the built distribution's lib folder, got " + dist);
     }
-    List<String> cmd = new ArrayList<>(List.of(
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -78,6 +85,22 @@ public final class NodeProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Sends a signal by name (STOP, CONT) with kill(1). */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process k = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+      throw new AssertionError("kill -s " + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** Waits for the process to exit by itself; its exit code, or fails with the log's tail. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " did not exit within " + timeout + ":\n" + logTail());
+    }
+    return process.exitValue();
   }
 
   /** SIGTERM, as Ctrl-C or systemd would; waits for the exit code. */

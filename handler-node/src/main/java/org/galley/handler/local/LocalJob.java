@@ -121,7 +121,7 @@ final class LocalJob implements RunningJob {
     if (written.isEmpty() || status == null || status != LocalRunner.KILLED_BY_SIGKILL) {
       ProcessGroups.signal(pgid, "KILL");
     }
-    return stopCause.outcome(written.orElse(status), walltime,
+    return stopCause.outcome(dir, written.isPresent(), written.orElse(status), walltime,
         "it ended without an exit code while its launcher was gone")
         .withUsage(ResourceUsage.read(dir).withRuntime(Duration.ofNanos(System.nanoTime() - startedNanos)));
   }
