@@ -21,8 +21,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * it is cut off (or starved), and the others are about to down it and run its jobs elsewhere. Its
  * own Split Brain Resolver downs it too, after {@code stable-after}, but a decision taken by a
  * resolver on each side of a cut can fall a tick apart; this makes the cut-off side kill first by a
- * wide margin (the others requeue no sooner than about stable-after + requeue-delay after they see it
- * unreachable). Only in clusters of three members or more, where seeing nobody means being the
+ * wide margin (the others requeue no sooner than {@code galley.jobs.orphan-guard}, 3 s, after they
+ * see it unreachable). It also kills them at once when this node learns it was downed, without
+ * waiting for the coordinated shutdown's phases to reach the handler (a second or more). Only in clusters of three members or more, where seeing nobody means being the
  * minority; the killed attempts end as lost and are given back (their writes fenced if the cluster
  * requeued them first). Owns nothing; a system actor of the handler node, stopped with it.
  */
@@ -51,10 +52,28 @@ final class IsolationFence {
           ClusterEvent.ReachabilityEvent.class));
       cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, Changed::new),
           ClusterEvent.MemberEvent.class));
+      // From the events themselves: the cluster's read view may lag the event it publishes.
+      Set<UniqueAddress> unreachable = new HashSet<>();
       boolean[] fenced = {false};
+      Runnable kill = () -> {
+        fenced[0] = true;
+        CompletableFuture.runAsync(killAll, blocking);
+      };
       return Behaviors.receive(Command.class)
           .onMessage(Changed.class, m -> {
-            if (isolatedNow(cluster)) {
+            if (m.event() instanceof ClusterEvent.UnreachableMember u) {
+              unreachable.add(u.member().uniqueAddress());
+            } else if (m.event() instanceof ClusterEvent.ReachableMember r) {
+              unreachable.remove(r.member().uniqueAddress());
+            } else if (m.event() instanceof ClusterEvent.MemberRemoved r) {
+              unreachable.remove(r.member().uniqueAddress());
+            } else if (m.event() instanceof ClusterEvent.MemberDowned d
+                && d.member().uniqueAddress().equals(cluster.selfMember().uniqueAddress()) && !fenced[0]) {
+              // Downed: the others run its jobs elsewhere soon; do not wait for the shutdown's phases.
+              context.getLog().warn("this handler was downed: killing its jobs at once");
+              kill.run();
+            }
+            if (isolated(others(cluster), unreachable)) {
               if (!timers.isTimerActive("check") && !fenced[0]) {
                 timers.startSingleTimer("check", Check.INSTANCE, FENCE_AFTER);
               }
@@ -65,11 +84,10 @@ final class IsolationFence {
             return Behaviors.same();
           })
           .onMessageEquals(Check.INSTANCE, () -> {
-            if (isolatedNow(cluster) && !fenced[0]) {
-              fenced[0] = true;
+            if (isolated(others(cluster), unreachable) && !fenced[0]) {
               context.getLog().warn("this handler has seen no other cluster member for {} ms: killing its jobs, "
                   + "which the others are about to run elsewhere", FENCE_AFTER.toMillis());
-              CompletableFuture.runAsync(killAll, blocking);
+              kill.run();
             }
             return Behaviors.same();
           })
@@ -77,7 +95,7 @@ final class IsolationFence {
     }));
   }
 
-  private static boolean isolatedNow(Cluster cluster) {
+  private static Set<UniqueAddress> others(Cluster cluster) {
     UniqueAddress self = cluster.selfMember().uniqueAddress();
     Set<UniqueAddress> others = new HashSet<>();
     for (Member m : cluster.state().getMembers()) {
@@ -87,8 +105,6 @@ final class IsolationFence {
         others.add(m.uniqueAddress());
       }
     }
-    Set<UniqueAddress> unreachable = new HashSet<>();
-    cluster.state().getUnreachable().forEach(m -> unreachable.add(m.uniqueAddress()));
-    return isolated(others, unreachable);
+    return others;
   }
 }
