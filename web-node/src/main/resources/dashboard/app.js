@@ -37,9 +37,12 @@ function fill(tbody, items, render) {
 
 async function refresh() {
   try {
-    const [handlers, lock, jobs, queued] = await Promise.all([
+    const [handlers, lock, jobs, queued, cluster, activity] = await Promise.all([
       api("GET", "/api/handlers"), api("GET", "/api/job_lock"),
-      api("GET", "/api/jobs?limit=20"), api("GET", "/api/jobs?state=new&limit=500")]);
+      api("GET", "/api/jobs?limit=20"), api("GET", "/api/jobs?state=new&limit=500"),
+      api("GET", "/api/cluster"), api("GET", "/api/activity")]);
+    showMembers(cluster.members);
+    showActivity(activity);
     showHandlers(handlers.handlers);
     showLock(lock.active);
     showQueue(queued);
@@ -49,6 +52,87 @@ async function refresh() {
   } catch (e) {
     if (e.message !== "refused") $("status").textContent = "not updated: " + e.message;
   }
+}
+
+function showMembers(members) {
+  fill($("members").tBodies[0], members, (row, m) => {
+    row.dataset.address = m.address;
+    if (m.server_name) row.dataset.name = m.server_name;
+    cell(row, (m.server_name || "") + (m.self ? " (this node)" : "") + (m.leader ? " (leader)" : ""));
+    cell(row, m.address); cell(row, m.roles.join(", "), "roles"); cell(row, m.pools.join(", "));
+    cell(row, m.status, "status");
+    cell(row, m.reachable ? "yes" : "no", m.reachable ? "reachable" : "reachable unreachable");
+  });
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+const W = 480, H = 120, PAD = 4;
+
+function svgChild(svg, name, attrs, text) {
+  const e = document.createElementNS(SVG, name);
+  Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, String(v)));
+  if (text !== undefined) e.textContent = text;
+  svg.append(e);
+  return e;
+}
+
+// One small line chart: each series is [className, values (null: no point)], on one scale from 0.
+function chart(figure, series, unit) {
+  const svg = figure.querySelector("svg");
+  svg.replaceChildren();
+  const n = Math.max(...series.map(([, v]) => v.length), 0);
+  const all = series.flatMap(([, v]) => v).filter((x) => x !== null);
+  const top = Math.max(...all, 0) || 1;
+  [0.5, 1].forEach((f) => svgChild(svg, "line", { class: "grid", x1: 0, x2: W, y1: H - PAD - f * (H - 2 * PAD),
+    y2: H - PAD - f * (H - 2 * PAD) }));
+  svgChild(svg, "text", { class: "axis", x: 2, y: 12 }, fmt(top) + " " + unit);
+  series.forEach(([cls, values]) => {
+    const points = [];
+    values.forEach((v, i) => {
+      if (v === null) return;
+      const x = (n <= 1 ? W - PAD : PAD + (i * (W - 2 * PAD)) / (n - 1)).toFixed(1);
+      const y = (H - PAD - (v / top) * (H - 2 * PAD)).toFixed(1);
+      points.push(x + "," + y);
+      // A point without neighbours (a lone start between quiet samples) would draw no line.
+      if ((i === 0 || values[i - 1] === null) && (i === n - 1 || values[i + 1] === null)) {
+        svgChild(svg, "circle", { class: cls, cx: x, cy: y, r: 2.5 });
+      }
+    });
+    svgChild(svg, "polyline", { class: cls, points: points.join(" ") });
+  });
+  figure.dataset.samples = n;
+  figure.dataset.max = all.length ? Math.max(...all) : 0;
+}
+
+function fmt(x) { return x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2); }
+
+function showActivity(a) {
+  const s = a.samples;
+  $("activity-span").textContent = Math.max(1, Math.round((s.length * a.interval_seconds) / 60)) + " min, a sample every "
+    + a.interval_seconds + " s";
+  const ended = s.map((x) => x.ended_per_s), started = s.map((x) => x.started_per_s);
+  const p50 = s.map((x) => x.dispatch_p50_s), p95 = s.map((x) => x.dispatch_p95_s);
+  chart($("throughput"), [["started", started], ["ended", ended]], "jobs/s");
+  chart($("latency"), [["p50", p50], ["p95", p95]], "s");
+  const last = s.length ? s[s.length - 1] : null;
+  const max = (v) => fmt(Math.max(0, ...v.filter((x) => x !== null)));
+  caption($("throughput"), [["key-ended", "ended/s"], ["key-started", "started/s"]],
+    "now " + (last ? fmt(last.ended_per_s) + " / " + fmt(last.started_per_s) : "–") + ", max " + max(ended) + " / "
+    + max(started));
+  caption($("latency"), [["key-p50", "dispatch p50"], ["key-p95", "p95"]],
+    "max " + max(p50) + " s / " + max(p95) + " s (create → start)");
+}
+
+function caption(figure, keys, text) {
+  const c = figure.querySelector("figcaption");
+  c.replaceChildren();
+  keys.forEach(([cls, label], i) => {
+    const k = document.createElement("span");
+    k.className = cls;
+    k.textContent = (i ? " · " : "") + "— " + label;
+    c.append(k);
+  });
+  c.append(": " + text);
 }
 
 function showHandlers(handlers) {

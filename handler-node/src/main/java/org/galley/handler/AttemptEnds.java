@@ -8,6 +8,7 @@ import org.galley.core.destinations.Destinations;
 import org.galley.core.destinations.ResubmitRule;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.JobUsage;
 import org.galley.core.job.RunnerSteps;
 import org.galley.handler.runner.RunOutcome;
 import org.galley.handler.runner.RunningJob;
@@ -61,11 +62,12 @@ final class AttemptEnds {
       log.info("job {} attempt {} ended {} after it was disowned; nothing recorded", jobId, attempt, outcome.ending());
       return;
     }
+    JobUsage used = outcome.usage().toJobUsage();
     if (why == HandlerState.StopReason.CANCEL) {
-      if (!jobs.markDeleted(jobId, attempt, code)) {
+      if (!jobs.markDeleted(jobId, attempt, code, used)) {
         // Only when the table did not show the cancel (or the attempt is no longer ours, and this
         // changes nothing either).
-        jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request");
+        jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request", used);
       }
       return;
     }
@@ -80,7 +82,7 @@ final class AttemptEnds {
     }
     if (why == HandlerState.StopReason.OUTPUT_SIZE) {
       finishOrDelete(jobId, attempt, JobState.ERROR, code,
-          "killed: its working directory outgrew the output size limit (galley.jobs.output-size)");
+          "killed: its working directory outgrew the output size limit (galley.jobs.output-size)", used);
       return;
     }
     if (outcome.ending() == RunOutcome.Ending.LOST) {
@@ -90,7 +92,7 @@ final class AttemptEnds {
     if (!outcome.succeeded() && resubmitted(jobId, attempt, outcome)) {
       return;
     }
-    finishOrDelete(jobId, attempt, outcome.succeeded() ? JobState.OK : JobState.ERROR, code, outcome.info());
+    finishOrDelete(jobId, attempt, outcome.succeeded() ? JobState.OK : JobState.ERROR, code, outcome.info(), used);
   }
 
   /**
@@ -105,13 +107,14 @@ final class AttemptEnds {
     }
     List<End> plain = ends.stream().filter(End::plain).toList();
     Set<Long> won = jobs.finishAll(serverName, plain.stream()
-        .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info()))
+        .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info(),
+            e.outcome().usage().toJobUsage()))
         .toList());
     for (End e : ends) {
       if (!e.plain()) {
         recordEnd(e.jobId(), e.attempt(), e.outcome(), e.why());
       } else if (!won.contains(e.jobId())) {
-        jobs.markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode());
+        jobs.markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode(), e.outcome().usage().toJobUsage());
       }
     }
     ends.forEach(e -> e.work().endRecorded());
@@ -182,9 +185,9 @@ final class AttemptEnds {
     };
   }
 
-  private void finishOrDelete(long jobId, int attempt, JobState end, Integer code, String info) {
-    if (!jobs.finish(jobId, attempt, serverName, end, code, info)) {
-      jobs.markDeleted(jobId, attempt, code);
+  private void finishOrDelete(long jobId, int attempt, JobState end, Integer code, String info, JobUsage used) {
+    if (!jobs.finish(jobId, attempt, serverName, end, code, info, used)) {
+      jobs.markDeleted(jobId, attempt, code, used);
     }
   }
 

@@ -2,6 +2,7 @@ package org.galley.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,9 @@ class HandlerActorIT extends HandlerFixture {
     assertEquals("a\nb\nc\n", Files.readString(dir.resolve("stdout")));
     assertEquals(done.externalId() + "\n", Files.readString(dir.resolve("pid")));
     assertFalse(Files.exists(dir.resolve(AttemptMarker.FILE)), "the marker goes once the end is recorded");
+    assertNotNull(done.usage().cpuUserSeconds(), "the usage is written with the (batched) end: " + done.usage());
+    assertTrue(done.usage().peakMemoryBytes() > 0, done.usage()::toString);
+    assertNull(done.usage().exitSignal(), done.usage()::toString);
     // The claim asked for 2 and got 1: the unused slot is reported at once, the other when the job ends.
     assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 1, false), h.expectCapacity());
     assertEquals(new HandlerCapacity(h.node.handler(), "h-ok", 2, false), h.expectCapacity());
@@ -121,6 +125,7 @@ class HandlerActorIT extends HandlerFixture {
     Job failed = h.await(id, JobState.ERROR);
     assertEquals(3, failed.exitCode());
     assertEquals("exit code 3", failed.info());
+    assertNotNull(failed.usage().peakMemoryBytes(), "the usage is written with the end: " + failed.usage());
   }
 
   @Test
@@ -142,6 +147,7 @@ class HandlerActorIT extends HandlerFixture {
     long pgid = h.pgid(id);
     Job failed = h.await(id, JobState.ERROR);
     assertEquals("walltime of 1 s exceeded", failed.info());
+    assertNotNull(failed.usage().exitSignal(), "killed by a signal of ours: " + failed.usage());
     Eventually.within(Duration.ofSeconds(2), () -> assertEquals(List.of(), ProcessTable.livingMembers(pgid)));
   }
 

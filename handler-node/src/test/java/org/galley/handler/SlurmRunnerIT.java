@@ -2,6 +2,7 @@ package org.galley.handler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -79,6 +80,11 @@ class SlurmRunnerIT extends HandlerFixture {
     assertEquals(List.of(done.externalName()), slurm.submissionsOf(job.id()));
     assertTrue(org.galley.handler.runner.ResourceUsage.read(Path.of(done.workingDirectory())).cpuUserSeconds().isPresent(),
         "the job script recorded the tool's CPU use");
+    // ... and it reached the table with the end (no sacct without slurmdbd: the job measured itself)
+    assertNotNull(done.usage().cpuUserSeconds(), done.usage()::toString);
+    assertNotNull(done.usage().cpuSystemSeconds(), done.usage()::toString);
+    assertTrue(done.usage().peakMemoryBytes() != null && done.usage().peakMemoryBytes() > 0, done.usage()::toString);
+    assertNull(done.usage().exitSignal(), done.usage()::toString);
   }
 
   @Test

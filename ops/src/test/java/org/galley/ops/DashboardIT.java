@@ -26,8 +26,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard as a person uses it, in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}, installed by the test when missing) against a real node: log in, see
- * the handler, drain it (confirming), undrain it, watch a submitted job go to {@code ok} and open
- * it, with no error in the browser console. A screenshot of every view goes to
+ * the cluster's member with its roles and the handler, drain it (confirming), undrain it, watch a
+ * submitted job go to {@code ok} and open it, then see its end and start in the activity charts,
+ * with no error in the browser console. A screenshot of every view goes to
  * {@code target/screenshots/}; the first contentful paint is printed.
  */
 class DashboardIT {
@@ -54,13 +55,17 @@ class DashboardIT {
         By handlerRow = By.cssSelector("#handlers tr[data-name='dash-it']");
         wait.until(ExpectedConditions.visibilityOfElementLocated(handlerRow));
         assertTrue(browser.getCurrentUrl().indexOf(InProcessNode.ADMIN_KEY) < 0, "the key is never in a URL");
+        String member = "#members tr[data-name='dash-it'] ";
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(member + ".status"), "up"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(member + ".roles"), "handler, web"));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector(member + ".reachable"), "yes"));
         shot(browser, shots, "2-handlers");
 
-        browser.findElement(handlerRow).findElement(By.tagName("button")).click();
+        click(wait, By.cssSelector("#handlers tr[data-name='dash-it'] button"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#handlers tr[data-name='dash-it'] .drained"), "yes"));
         shot(browser, shots, "3-drained");
-        browser.findElement(handlerRow).findElement(By.tagName("button")).click();
+        click(wait, By.cssSelector("#handlers tr[data-name='dash-it'] button"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#handlers tr[data-name='dash-it'] .drained"), "no"));
 
@@ -71,10 +76,19 @@ class DashboardIT {
         By jobState = By.cssSelector("#jobs tr[data-id='" + id + "'] .state");
         wait.until(ExpectedConditions.textToBe(jobState, "ok"));
         shot(browser, shots, "4-jobs");
-        browser.findElement(By.cssSelector("#jobs tr[data-id='" + id + "']")).click();
+        click(wait, By.cssSelector("#jobs tr[data-id='" + id + "']"));
         wait.until(ExpectedConditions.textToBe(By.id("detail-stdout"), "apple\npear"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-metrics"), "Cores Allocated"));
         shot(browser, shots, "5-job-detail");
+
+        // The activity charts: the job's end and its start (with its dispatch latency) reach a
+        // sample of the web node's ring within one sampling interval (5 s).
+        wait.until(d -> Double.parseDouble(d.findElement(By.id("throughput")).getAttribute("data-max")) > 0
+            && Double.parseDouble(d.findElement(By.id("latency")).getAttribute("data-max")) > 0);
+        assertTrue(browser.findElements(By.cssSelector("#throughput svg polyline.ended")).size() == 1);
+        assertTrue(browser.findElement(By.cssSelector("#latency figcaption")).getText().contains("dispatch p50"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('activity').scrollIntoView()");
+        shot(browser, shots, "6-activity");
 
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
             .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
@@ -90,7 +104,7 @@ class DashboardIT {
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1280,1024",
+        "--window-size=1280,1500",
         "--user-data-dir=" + Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-"));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
@@ -98,6 +112,18 @@ class DashboardIT {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
+  }
+
+  /** Clicks what {@code by} finds; the page rebuilds its tables every second, so a row found may be replaced before the click. */
+  private static void click(WebDriverWait wait, By by) {
+    wait.until(d -> {
+      try {
+        d.findElement(by).click();
+        return true;
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        return false;
+      }
+    });
   }
 
   private static void shot(WebDriver browser, Path dir, String name) throws Exception {

@@ -55,9 +55,17 @@ class GalaxyClientIT {
     assertEquals(id, out.get("ok_jobs").get(0).get("id").asLong());
     assertEquals(0, out.get("new_jobs").size());
     assertEquals("admin", out.get("details").get(0).get("user_name").asText());
+    assertEquals("admin", out.get("details").get(0).get("user_email").asText(), "Galley users have names, no e-mail");
+    assertFalse(out.get("ok_jobs").get(0).has("user_email"), "only with user_details");
     assertEquals(0, out.get("before_2000").size());
     assertEquals(1, out.get("ok_or_error").size());
     assertEquals(java.util.Map.of("galaxy_slots", "1"), metrics(out.get("metrics"), "galaxy_slots"));
+    JsonNode peak = find(out.get("metrics"), "memory.peak");
+    assertEquals("cgroup", peak.get("plugin").asText(), "Galaxy's cgroup plugin's name for it");
+    assertTrue(Double.parseDouble(peak.get("raw_value").asText()) > 100_000, "sort's max RSS in bytes: " + peak);
+    JsonNode cpu = find(out.get("metrics"), "cpu.stat.user_usec");
+    assertTrue(Double.parseDouble(cpu.get("raw_value").asText()) >= 0, cpu.toString());
+    assertTrue(find(out.get("metrics"), "cpu.stat.system_usec").get("value").asText().endsWith("seconds"));
     JsonNode runtime = find(out.get("metrics"), "runtime_seconds");
     assertEquals("core", runtime.get("plugin").asText());
     assertEquals("Job Runtime (Wall Clock)", runtime.get("title").asText());

@@ -17,11 +17,13 @@ final class ApiRoutes extends AllDirectives {
   private final UserRoutes users;
   private final HandlerRoutes handlers;
   private final JobLockRoutes jobLock;
+  private final ClusterRoutes cluster;
   private final GalleyVersion version;
 
   ApiRoutes(WebSettings settings, JobRoutes jobs, GalaxyRoutes galaxy, ToolRoutes tools, UserRoutes users, HandlerRoutes handlers,
-      JobLockRoutes jobLock, GalleyVersion version) {
+      JobLockRoutes jobLock, ClusterRoutes cluster, GalleyVersion version) {
     this.jobLock = jobLock;
+    this.cluster = cluster;
     this.settings = settings;
     this.jobs = jobs;
     this.galaxy = galaxy;
@@ -41,7 +43,8 @@ final class ApiRoutes extends AllDirectives {
         tools.route(),
         users.route(),
         handlers.route(),
-        jobLock.route()));
+        jobLock.route(),
+        cluster.route()));
     Route sealed = api.seal(ErrorHandling.rejections(settings.maxBody()), ErrorHandling.exceptions());
     // Pekko answers a request that outlives pekko.http.server.request-timeout itself, in plain text
     // unless told otherwise; the work may still complete, which the message must not deny.

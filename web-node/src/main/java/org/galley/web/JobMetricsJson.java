@@ -7,14 +7,19 @@ import java.util.Optional;
 import org.galley.core.destinations.Destination;
 import org.galley.core.destinations.Resources;
 import org.galley.core.job.Job;
+import org.galley.core.job.JobUsage;
 import org.galley.core.tools.Tool;
 
 /**
  * {@code GET /api/jobs/{id}/metrics} in Galaxy's shape: a list of {@code {name, plugin, value,
- * raw_value, title}} like Galaxy's {@code core} job-metrics plugin. Read from the job row and the
- * tool: the start and end time and the runtime once the job has them, and the cores and memory
- * the job was given (the tool's request lowered to its destination's maxima). CPU time and peak
- * memory need the runner to report them and are not here yet.
+ * raw_value, title}}. Galaxy's {@code core} plugin's metrics from the job row and the tool: the
+ * start and end time and the runtime once the job has them, and the cores and memory the job was
+ * given (the tool's request lowered to its destination's maxima). What the work used, as its
+ * runner measured it (getrusage of the tool, see the handler's {@code ResourceUsage}), under the
+ * names and units of Galaxy's {@code cgroup} plugin (cgroup v2) so that scripts reading those work:
+ * {@code cpu.stat.user_usec}, {@code cpu.stat.system_usec} (microseconds) and {@code memory.peak}
+ * (bytes; here the largest max RSS among the tool's processes, not a cgroup's peak). Galaxy has no
+ * metric for the signal that ended a tool: it is Galley's own {@code exit_signal}.
  */
 final class JobMetricsJson {
   private JobMetricsJson() {}
@@ -37,13 +42,66 @@ final class JobMetricsJson {
       double seconds = Duration.between(job.startTime(), job.endTime()).toNanos() / 1e9;
       add(list, "runtime_seconds", seconds, runtime(seconds), "Job Runtime (Wall Clock)");
     }
+    JobUsage used = job.usage();
+    if (used.cpuUserSeconds() != null) {
+      add(list, CGROUP, "cpu.stat.user_usec", Math.round(used.cpuUserSeconds() * 1e6), cpuTime(used.cpuUserSeconds()),
+          "CPU user time");
+    }
+    if (used.cpuSystemSeconds() != null) {
+      add(list, CGROUP, "cpu.stat.system_usec", Math.round(used.cpuSystemSeconds() * 1e6),
+          cpuTime(used.cpuSystemSeconds()), "CPU system time");
+    }
+    if (used.peakMemoryBytes() != null) {
+      add(list, CGROUP, "memory.peak", used.peakMemoryBytes(), niceSize(used.peakMemoryBytes()), "Max memory usage recorded");
+    }
+    if (used.exitSignal() != null) {
+      add(list, GALLEY, "exit_signal", used.exitSignal(), signalName(used.exitSignal()), "Killed by signal");
+    }
     return list;
   }
 
+  private static final String CORE = "core";
+  private static final String CGROUP = "cgroup";
+  private static final String GALLEY = "galley";
+
   private static void add(ArrayNode list, String name, double raw, String value, String title) {
-    list.addObject().put("name", name).put("plugin", "core").put("value", value)
+    add(list, CORE, name, raw, value, title);
+  }
+
+  private static void add(ArrayNode list, String plugin, String name, double raw, String value, String title) {
+    list.addObject().put("name", name).put("plugin", plugin).put("value", value)
         // Galaxy keeps metrics as decimals with 7 places and shows raw_value as that text.
         .put("raw_value", String.format(Locale.ROOT, "%.7f", raw)).put("title", title);
+  }
+
+  /** A CPU time: to the hundredth of a second below a minute, else as a runtime. */
+  static String cpuTime(double seconds) {
+    return seconds < 59.995 ? String.format(Locale.ROOT, "%.2f seconds", seconds) : runtime(seconds);
+  }
+
+  /** As Galaxy's {@code nice_size} words a size: "512 bytes", "100.0 MB" (units of 1024). */
+  static String niceSize(long bytes) {
+    if (bytes < 1024) {
+      return bytes + (bytes == 1 ? " byte" : " bytes");
+    }
+    String[] units = {"KB", "MB", "GB", "TB", "PB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
+      "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD",
+      "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
+      "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+
+  /** "SIGKILL (9)", with Linux's numbering; "signal 40" beyond it. */
+  static String signalName(int signal) {
+    return signal > 0 && signal < SIGNALS.length ? SIGNALS[signal] + " (" + signal + ")" : "signal " + signal;
   }
 
   /** As Galaxy words a runtime: "3 seconds", "2 minutes", "1 hour and 5 minutes". */

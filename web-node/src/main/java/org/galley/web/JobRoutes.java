@@ -222,9 +222,12 @@ final class JobRoutes extends AllDirectives {
       boolean userDetails = JobListParams.userDetails(params);
       return onSuccess(blocking.call(() -> jobs.list(query)), page -> {
         var rendered = JobJson.renderAll(page, caller);
-        if (userDetails) { // Galaxy's user_details: who submitted each job (Galley users have names, no e-mail)
+        if (userDetails) {
+          // Galaxy's user_details: who submitted each job, as user_email. Galley users have a name and
+          // no e-mail, so the name (unique, what Galley knows them by) is given there and as user_name.
           for (int i = 0; i < page.size(); i++) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) rendered.get(i)).put("user_name", page.get(i).owner());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) rendered.get(i)).put("user_email", page.get(i).owner())
+                .put("user_name", page.get(i).owner());
           }
         }
         return complete(Json.response(StatusCodes.OK, rendered));

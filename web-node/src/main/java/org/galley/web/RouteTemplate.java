@@ -23,6 +23,8 @@ final class RouteTemplate {
       rule("/api/tools/" + SEGMENT, "/api/tools/{id}"),
       rule("/api/users", "/api/users"),
       rule("/api/job_lock", "/api/job_lock"),
+      rule("/api/cluster", "/api/cluster"),
+      rule("/api/activity", "/api/activity"),
       rule("/api/handlers", "/api/handlers"),
       rule("/api/handlers/" + SEGMENT + "/(drain|undrain)", "/api/handlers/{name}/$1"));
 

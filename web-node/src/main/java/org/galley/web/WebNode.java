@@ -19,6 +19,7 @@ import org.galley.core.dispatch.Assignment;
 import org.galley.core.dispatch.JobEvents;
 import org.galley.core.job.IdempotencyStore;
 import org.galley.core.job.JobStore;
+import org.galley.core.metrics.JobActivity;
 import org.galley.core.metrics.Metrics;
 import org.galley.core.settings.NodeSettings;
 import org.galley.core.tools.ToolRegistry;
@@ -96,6 +97,7 @@ public final class WebNode {
         new UserRoutes(settings, auth, blocking, users),
         new HandlerRoutes(settings, auth, handlers),
         new JobLockRoutes(settings, auth, handlers),
+        new ClusterRoutes(system, auth, JobActivity.start(system, dataSource, blockingDispatcher)),
         GalleyVersion.current()).route();
     Route dashboard = new DashboardRoutes().route();
     Route route = new AccessLog(edge.trustedProxies()).route(() -> new HttpMetrics(metrics).measured(

@@ -162,6 +162,20 @@ class HandlerApiIT extends RunningWebNode {
   }
 
   @Test
+  void theClusterAndActivityRoutesAreForAdminsAndNeedNoCluster() {
+    api.get("/api/cluster", alice).isError(403, "admin");
+    api.get("/api/activity", alice).isError(403, "admin");
+    api.get("/api/cluster", null).isError(401, "API key is required");
+    JsonNode cluster = api.get("/api/cluster", ADMIN_KEY).json();
+    assertEquals(false, cluster.get("clustered").asBoolean(), "a local actor system: " + cluster);
+    assertEquals(0, cluster.get("members").size());
+    JsonNode activity = api.get("/api/activity", ADMIN_KEY).json();
+    assertEquals(5, activity.get("interval_seconds").asInt());
+    assertTrue(activity.get("samples").isArray(), activity.toString());
+    api.post("/api/activity", ADMIN_KEY, "").isError(405, "not allowed");
+  }
+
+  @Test
   void aBadHandlerNameIs400NamingIt() {
     long events = drainEvents();
     drain("-dash-first", ADMIN_KEY).isError(400, "handler name '-dash-first'");

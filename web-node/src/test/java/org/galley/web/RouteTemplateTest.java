@@ -16,6 +16,8 @@ class RouteTemplateTest {
     assertEquals("/api/tools/{id}", RouteTemplate.of("/api/tools/sort_lines"));
     assertEquals("/api/handlers/{name}/drain", RouteTemplate.of("/api/handlers/handler0/drain"));
     assertEquals("/api/job_lock", RouteTemplate.of("/api/job_lock"));
+    assertEquals("/api/cluster", RouteTemplate.of("/api/cluster"));
+    assertEquals("/api/activity", RouteTemplate.of("/api/activity"));
     assertEquals("/", RouteTemplate.of("/"));
     assertEquals("/dashboard/{file}", RouteTemplate.of("/dashboard/app.js"));
   }

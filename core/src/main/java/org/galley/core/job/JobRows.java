@@ -40,7 +40,28 @@ final class JobRows {
         instant(rs.getTimestamp("start_time")),
         instant(rs.getTimestamp("end_time")),
         optional(rs, "destination"),
-        optional(rs, "external_name"));
+        optional(rs, "external_name"),
+        usage(rs));
+  }
+
+  /** The V7 usage columns; {@link JobUsage#NONE} from statements that do not return them. */
+  private static JobUsage usage(ResultSet rs) throws SQLException {
+    int user;
+    try {
+      user = rs.findColumn("cpu_user_seconds");
+    } catch (SQLException e) {
+      return JobUsage.NONE;
+    }
+    double u = rs.getDouble(user);
+    Double cpuUser = rs.wasNull() ? null : u;
+    double s = rs.getDouble("cpu_system_seconds");
+    Double cpuSystem = rs.wasNull() ? null : s;
+    long m = rs.getLong("peak_memory_bytes");
+    Long peak = rs.wasNull() ? null : m;
+    int sig = rs.getInt("exit_signal");
+    Integer signal = rs.wasNull() ? null : sig;
+    return cpuUser == null && cpuSystem == null && peak == null && signal == null
+        ? JobUsage.NONE : new JobUsage(cpuUser, cpuSystem, peak, signal);
   }
 
   /** A column some statements do not return (those written before it existed). */

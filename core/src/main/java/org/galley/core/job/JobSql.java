@@ -55,8 +55,9 @@ final class JobSql {
 
   static final String FINISH = """
       WITH changed AS (
-        UPDATE job SET state = ?, exit_code = ?, info = ?, end_time = now(), update_time = now()  -- ok|error, exit code, info
-        WHERE id = ? AND attempt = ? AND handler = ? AND state IN ('queued', 'running')           -- id, attempt, handler
+        UPDATE job SET state = ?, exit_code = ?, info = ?, end_time = now(), update_time = now(),  -- ok|error, exit code, info
+               cpu_user_seconds = ?, cpu_system_seconds = ?, peak_memory_bytes = ?, exit_signal = ?  -- usage (JobUsage)
+        WHERE id = ? AND attempt = ? AND handler = ? AND state IN ('queued', 'running')            -- id, attempt, handler
         RETURNING id, attempt, state, handler, info)
       """ + RECORD_HISTORY;
 
@@ -66,10 +67,13 @@ final class JobSql {
    */
   static final String FINISH_ALL = """
       WITH input AS (
-        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[])  -- ids, attempts, ok|error, exit codes, infos
-          AS i (id, attempt, state, exit_code, info)),
+        SELECT * FROM unnest(?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[],  -- ids, attempts, ok|error, exit codes, infos
+                             ?::float8[], ?::float8[], ?::bigint[], ?::integer[])            -- usage: cpu user, cpu system, peak memory, signal
+          AS i (id, attempt, state, exit_code, info, cpu_user, cpu_system, peak_memory, signal)),
       changed AS (
-        UPDATE job SET state = i.state, exit_code = i.exit_code, info = i.info, end_time = now(), update_time = now()
+        UPDATE job SET state = i.state, exit_code = i.exit_code, info = i.info, end_time = now(), update_time = now(),
+               cpu_user_seconds = i.cpu_user, cpu_system_seconds = i.cpu_system, peak_memory_bytes = i.peak_memory,
+               exit_signal = i.signal
         FROM input i
         WHERE job.id = i.id AND job.attempt = i.attempt AND job.handler = ?                  -- handler
           AND job.state IN ('queued', 'running')
@@ -91,8 +95,9 @@ final class JobSql {
 
   static final String MARK_DELETED = """
       WITH changed AS (
-        UPDATE job SET state = 'deleted', exit_code = ?, end_time = now(), update_time = now()  -- exit code
-        WHERE id = ? AND attempt = ? AND state = 'deleting'                                     -- id, attempt
+        UPDATE job SET state = 'deleted', exit_code = ?, end_time = now(), update_time = now(),  -- exit code
+               cpu_user_seconds = ?, cpu_system_seconds = ?, peak_memory_bytes = ?, exit_signal = ?  -- usage (JobUsage)
+        WHERE id = ? AND attempt = ? AND state = 'deleting'                                      -- id, attempt
         RETURNING id, attempt, state, handler, info)
       """ + RECORD_HISTORY;
 

@@ -114,18 +114,29 @@ public final class JobStore {
 
   /** {@code queued | running → ok | error} for the attempt of this handler. */
   public boolean finish(long id, int attempt, String handler, JobState end, Integer exitCode, String info) {
+    return finish(id, attempt, handler, end, exitCode, info, JobUsage.NONE);
+  }
+
+  /** {@link #finish} that records, in the same statement, what the attempt's work used. */
+  public boolean finish(long id, int attempt, String handler, JobState end, Integer exitCode, String info, JobUsage usage) {
     if (end != JobState.OK && end != JobState.ERROR) {
       throw new IllegalArgumentException("a job finishes ok or error, not " + end);
     }
-    return update(JobSql.FINISH, end.dbName(), exitCode, info, id, attempt, handler);
+    return update(JobSql.FINISH, end.dbName(), exitCode, info, usage.cpuUserSeconds(), usage.cpuSystemSeconds(),
+        usage.peakMemoryBytes(), usage.exitSignal(), id, attempt, handler);
   }
 
-  /** The end of one attempt, for {@link #finishAll}. */
-  public record Finish(long id, int attempt, JobState end, Integer exitCode, String info) {
+  /** The end of one attempt, for {@link #finishAll}, with what its work used. */
+  public record Finish(long id, int attempt, JobState end, Integer exitCode, String info, JobUsage usage) {
     public Finish {
       if (end != JobState.OK && end != JobState.ERROR) {
         throw new IllegalArgumentException("a job finishes ok or error, not " + end);
       }
+      usage = usage == null ? JobUsage.NONE : usage;
+    }
+
+    public Finish(long id, int attempt, JobState end, Integer exitCode, String info) {
+      this(id, attempt, end, exitCode, info, JobUsage.NONE);
     }
   }
 
@@ -143,6 +154,10 @@ public final class JobStore {
     String[] states = new String[n];
     Integer[] codes = new Integer[n];
     String[] infos = new String[n];
+    Double[] cpuUser = new Double[n];
+    Double[] cpuSystem = new Double[n];
+    Long[] peakMemory = new Long[n];
+    Integer[] signals = new Integer[n];
     for (int i = 0; i < n; i++) {
       Finish f = ends.get(i);
       ids[i] = f.id();
@@ -150,9 +165,14 @@ public final class JobStore {
       states[i] = f.end().dbName();
       codes[i] = f.exitCode();
       infos[i] = f.info();
+      cpuUser[i] = f.usage().cpuUserSeconds();
+      cpuSystem[i] = f.usage().cpuSystemSeconds();
+      peakMemory[i] = f.usage().peakMemoryBytes();
+      signals[i] = f.usage().exitSignal();
     }
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, JobSql.FINISH_ALL, new Object[] {ids, attempts, states, codes, infos, handler});
+        PreparedStatement ps = prepare(c, JobSql.FINISH_ALL,
+            new Object[] {ids, attempts, states, codes, infos, cpuUser, cpuSystem, peakMemory, signals, handler});
         ResultSet rs = ps.executeQuery()) {
       java.util.Set<Long> won = new java.util.HashSet<>();
       while (rs.next()) {
@@ -172,7 +192,13 @@ public final class JobStore {
 
   /** {@code deleting → deleted}: the handler stopped the attempt. */
   public boolean markDeleted(long id, int attempt, Integer exitCode) {
-    return update(JobSql.MARK_DELETED, exitCode, id, attempt);
+    return markDeleted(id, attempt, exitCode, JobUsage.NONE);
+  }
+
+  /** {@link #markDeleted} that records, in the same statement, what the attempt's work used. */
+  public boolean markDeleted(long id, int attempt, Integer exitCode, JobUsage usage) {
+    return update(JobSql.MARK_DELETED, exitCode, usage.cpuUserSeconds(), usage.cpuSystemSeconds(),
+        usage.peakMemoryBytes(), usage.exitSignal(), id, attempt);
   }
 
   /**
@@ -295,6 +321,8 @@ public final class JobStore {
         ps.setArray(i + 1, c.createArrayOf("bigint", longs));
       } else if (a instanceof Integer[] ints) {
         ps.setArray(i + 1, c.createArrayOf("integer", ints));
+      } else if (a instanceof Double[] doubles) {
+        ps.setArray(i + 1, c.createArrayOf("float8", doubles));
       } else {
         ps.setObject(i + 1, a);
       }

@@ -99,6 +99,29 @@ class JobStoreIT {
   }
 
   @Test
+  void anEndCarriesWhatTheWorkUsedAloneInABatchAndOnDelete() {
+    Job one = submit("p-usage");
+    Job batched = submit("p-usage");
+    Job unmeasured = submit("p-usage");
+    Job cancelled = submit("p-usage");
+    store.claimNew("p-usage", "h-usage", 10);
+    JobUsage used = new JobUsage(1.25, 0.5, 104_857_600L, null);
+    assertTrue(store.finish(one.id(), 1, "h-usage", JobState.OK, 0, null, used));
+    assertEquals(used, store.find(one.id()).orElseThrow().usage());
+    JobUsage killed = new JobUsage(0.01, 0.02, 2_048_000L, 9);
+    assertEquals(Set.of(batched.id(), unmeasured.id()), store.finishAll("h-usage", List.of(
+        new JobStore.Finish(batched.id(), 1, JobState.ERROR, 137, "exit code 137", killed),
+        new JobStore.Finish(unmeasured.id(), 1, JobState.OK, 0, null))));
+    assertEquals(killed, store.find(batched.id()).orElseThrow().usage());
+    assertEquals(JobUsage.NONE, store.find(unmeasured.id()).orElseThrow().usage());
+    store.cancel(cancelled.id());
+    JobUsage term = new JobUsage(null, null, null, 15);
+    assertTrue(store.markDeleted(cancelled.id(), 1, 143, term));
+    assertEquals(term, store.find(cancelled.id()).orElseThrow().usage());
+    assertEquals(JobUsage.NONE, submit("p-usage").usage(), "a new job has none");
+  }
+
+  @Test
   void walksTheHappyPathAndRecordsEveryStep() throws SQLException {
     Job job = submit("p-happy");
     List<Job> claimed = store.claimNew("p-happy", "h1", 10);

@@ -121,8 +121,11 @@ final class LocalJob implements RunningJob {
     if (written.isEmpty() || status == null || status != LocalRunner.KILLED_BY_SIGKILL) {
       ProcessGroups.signal(pgid, "KILL");
     }
+    ResourceUsage used = ResourceUsage.read(dir).withRuntime(Duration.ofNanos(System.nanoTime() - startedNanos));
+    if (written.isEmpty() && status != null && status > 128) {
+      used = used.orSignal(status - 128); // the leader died of it with the tool (a kill of its group), saying nothing
+    }
     return stopCause.outcome(dir, written.isPresent(), written.orElse(status), walltime,
-        "it ended without an exit code while its launcher was gone")
-        .withUsage(ResourceUsage.read(dir).withRuntime(Duration.ofNanos(System.nanoTime() - startedNanos)));
+        "it ended without an exit code while its launcher was gone").withUsage(used);
   }
 }

@@ -66,7 +66,8 @@ final class LocalRecovery {
       return new Recovered.Gone("claimed but not started before its handler restarted");
     }
     return LocalRunner.readExitCode(dir)
-        .<Recovered>map(code -> new Recovered.Ended(RunOutcome.exited(code)))
+        .<Recovered>map(code -> new Recovered.Ended(RunOutcome.exited(code)
+            .withUsage(org.galley.handler.runner.ResourceUsage.read(dir))))
         .orElseGet(() -> new Recovered.Gone("gone without an exit code"));
   }
 

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * them. Per request the launcher forks a <em>leader</em> that does what the shell wrapper did:
  * setsid(), chdir to the job directory, stdin/stdout/stderr redirected, its pid in {@code pid};
  * only then is the job reported started, so its group exists before anyone may signal it. The
- * leader forks and execs the tool, waits for it, writes the tool's CPU times ({@code usage}, from
- * perl's {@code times}) and {@code exit_code} with one write(2) each and
+ * leader forks and execs the tool, waits for it, writes what the tool used ({@code usage}: CPU user
+ * and system time and max RSS from getrusage(RUSAGE_CHILDREN), and the signal that ended it, see
+ * {@link org.galley.handler.runner.ResourceUsage}) and {@code exit_code} with one write(2) each and
  * SIGKILLs its own group (whatever the job left running), like the wrapper. So the leader, a child
  * of the launcher, is the job's session and group leader and its external id; {@link LocalRecovery},
  * {@link AdoptedProcess} and the {@link OrphanWatchdog} see the same files and groups as before.
@@ -52,7 +53,8 @@ final class PerlLauncher {
   static final String SCRIPT = """
       use strict; use warnings;
       # $ARGV[0]: the number of setsid(2) on this machine, or 0 to load POSIX (a bigger process to fork).
-      my $setsid_nr = $ARGV[0] || 0;
+      # $ARGV[1]: the number of getrusage(2), or 0 where unknown (then perl's times: CPU only, no max RSS).
+      my $setsid_nr = $ARGV[0] || 0; my $rusage_nr = $ARGV[1] || 0;
       if (!$setsid_nr) { require POSIX }
       sub setsid { $setsid_nr ? syscall($setsid_nr) : POSIX::setsid() }
       setsid();
@@ -82,9 +84,15 @@ final class PerlLauncher {
         if ($child == 0) { close $w; { no warnings; exec { $argv[0] } @argv; }
           my $missing = $!{ENOENT}; print STDERR "galley-job: $argv[0]: ", ($missing ? 'not found' : "$!"), "\n";
           exit($missing ? 127 : 126) }
-        waitpid($child, 0); my $st = $?; my @t = times;
-        if (open(my $u, '>', 'usage')) { syswrite($u, "$t[2] $t[3]\n"); close $u }
+        waitpid($child, 0); my $st = $?;
+        if (open(my $u, '>', 'usage')) { syswrite($u, join(' ', usage(), $st & 127) . "\n"); close $u }
         finish(status($st)) }
+      # The waited-for children's CPU user and system seconds and largest max RSS (KB): struct rusage
+      # starts with two struct timeval, then ru_maxrss (all longs on 64-bit Linux).
+      sub usage { if ($rusage_nr) { my $b = chr(0) x 256;
+          if (syscall($rusage_nr, -1, $b) == 0) { my @r = unpack('q5', $b);
+            return (sprintf('%.6f', $r[0] + $r[1] / 1e6), sprintf('%.6f', $r[2] + $r[3] / 1e6), $r[4]) } }
+        my @t = times; return ($t[2], $t[3], '-') }
       sub launch { my ($tag, @f) = @_; my ($r, $w);
         pipe($r, $w) or return reply('failed', $tag, "pipe: $!");
         my $pid = fork;
@@ -135,7 +143,8 @@ final class PerlLauncher {
   }
 
   private static PerlLauncher start() throws IOException {
-    ProcessBuilder pb = new ProcessBuilder("perl", "-e", SCRIPT, Integer.toString(setsidSyscall()))
+    ProcessBuilder pb = new ProcessBuilder("perl", "-e", SCRIPT, Integer.toString(setsidSyscall()),
+        Integer.toString(getrusageSyscall()))
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     pb.environment().keySet().removeIf(name -> name.startsWith("GALLEY_"));
     PerlLauncher launcher = new PerlLauncher(pb.start());
@@ -157,6 +166,18 @@ final class PerlLauncher {
     return switch (System.getProperty("os.arch")) {
       case "amd64", "x86_64" -> 112;
       case "aarch64" -> 157;
+      default -> 0;
+    };
+  }
+
+  /** The number of getrusage(2) on 64-bit Linux, where struct rusage is as the script reads it; 0 elsewhere. */
+  static int getrusageSyscall() {
+    if (!"Linux".equals(System.getProperty("os.name"))) {
+      return 0;
+    }
+    return switch (System.getProperty("os.arch")) {
+      case "amd64", "x86_64" -> 98;
+      case "aarch64" -> 165;
       default -> 0;
     };
   }

@@ -40,7 +40,7 @@ public final class SlurmRunner implements Runner, AutoCloseable {
   public static final String NAME = "slurm";
   private static final Logger log = LoggerFactory.getLogger(SlurmRunner.class);
   private static final Set<String> RESERVED = Set.of(SlurmScript.JOB_SCRIPT, SlurmScript.ARGV, SlurmScript.ENV,
-      SlurmScript.STDIN_PATH, SlurmScript.EXIT_CODE, SlurmScript.EXIT_CODE + ".tmp", SlurmScript.STDOUT, SlurmScript.STDERR,
+      SlurmScript.STDIN_PATH, SlurmScript.MEASURE, SlurmScript.EXIT_CODE, SlurmScript.EXIT_CODE + ".tmp", SlurmScript.STDOUT, SlurmScript.STDERR,
       org.galley.handler.runner.ResourceUsage.FILE);
 
   private final SlurmCommands commands;

@@ -27,9 +27,15 @@ public final class SlurmScript {
   public static final String STDOUT = "stdout";
   public static final String STDERR = "stderr";
 
+  public static final String MEASURE = "measure.pl";
+
   /**
-   * The job script. After the tool, bash's {@code times} records its CPU use ({@code usage}). mv is called by absolute path because {@code env} may change PATH; exit_code
-   * is written to a temporary file and renamed so a reader never sees half a number.
+   * The job script. The tool runs under {@link #MEASURE_SCRIPT} when the node has perl (it records
+   * what the tool used in {@code usage}); without perl it runs directly and bash's {@code times}
+   * records its CPU use only. Slurm's own accounting (sacct) needs slurmdbd, which a small cluster
+   * may not run, so the job measures itself. mv is called by absolute path because {@code env} may
+   * change PATH; exit_code is written to a temporary file and renamed so a reader never sees half a
+   * number.
    */
   static final String SCRIPT = """
       #!/bin/bash
@@ -40,11 +46,41 @@ public final class SlurmScript {
       in=/dev/null
       if [ -f stdin_path ]; then IFS= read -r -d '' in < stdin_path; fi
       mapfile -t -d '' argv < argv
-      "${argv[@]}" < "$in"
-      code=$?
-      times > usage
+      case "$(uname -m)" in x86_64) rusage=98 ;; aarch64) rusage=165 ;; *) rusage=0 ;; esac
+      if command -v perl > /dev/null 2>&1; then
+        perl measure.pl "$rusage" "${argv[@]}" < "$in"
+        code=$?
+      else
+        "${argv[@]}" < "$in"
+        code=$?
+        times > usage
+      fi
       printf '%s\\n' "$code" > exit_code.tmp && /bin/mv -f exit_code.tmp exit_code
       exit "$code"
+      """;
+
+  /**
+   * Runs the tool (its argv as given, searched on PATH like bash does), waits for it and writes
+   * {@code usage} as the local runner's launcher does (see {@link org.galley.handler.runner.ResourceUsage}):
+   * getrusage(RUSAGE_CHILDREN) when its number is given, and the signal that ended the tool. Exits
+   * as bash would: the tool's code, 128 + signal, 127 if not found.
+   */
+  static final String MEASURE_SCRIPT = """
+      # Written by Galley. Constant: runs the tool given as arguments and records what it used.
+      use strict; use warnings;
+      my ($rusage_nr, @argv) = @ARGV;
+      my $child = fork;
+      if (!defined $child) { print STDERR "galley-job: fork: $!\\n"; exit 126 }
+      if ($child == 0) { { no warnings; exec { $argv[0] } @argv; }
+        my $missing = $!{ENOENT}; print STDERR "galley-job: $argv[0]: ", ($missing ? 'not found' : "$!"), "\\n";
+        exit($missing ? 127 : 126) }
+      waitpid($child, 0); my $st = $?;
+      my @t = times; my @u = ($t[2], $t[3], '-');
+      if ($rusage_nr) { my $b = chr(0) x 256;
+        if (syscall($rusage_nr, -1, $b) == 0) { my @r = unpack('q5', $b);
+          @u = (sprintf('%.6f', $r[0] + $r[1] / 1e6), sprintf('%.6f', $r[2] + $r[3] / 1e6), $r[4]) } }
+      if (open(my $f, '>', 'usage')) { print $f join(' ', @u, $st & 127), "\\n"; close $f }
+      exit(($st & 127) ? 128 + ($st & 127) : $st >> 8);
       """;
 
   private SlurmScript() {}
@@ -76,6 +112,7 @@ public final class SlurmScript {
     } else {
       Files.deleteIfExists(stdinPath);
     }
+    Files.writeString(dir.resolve(MEASURE), MEASURE_SCRIPT, StandardCharsets.UTF_8);
     Path script = dir.resolve(JOB_SCRIPT);
     Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

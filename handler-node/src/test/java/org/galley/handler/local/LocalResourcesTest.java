@@ -50,11 +50,36 @@ class LocalResourcesTest {
 
   @Test
   void theOutcomeSaysWhatTheToolUsed() throws Exception {
-    RunOutcome o = run(List.of("perl", "-e", "my $i = 0; $i++ while $i < 20_000_000"), Resources.NONE);
+    // 80 MB held while it counts: its max RSS is at least that, and far below a gigabyte.
+    RunOutcome o = run(List.of("perl", "-e", "my $x = 'a' x 80_000_000; my $i = 0; $i++ while $i < 20_000_000"),
+        Resources.NONE);
     assertEquals(0, o.exitCode());
     assertTrue(o.usage().cpuUserSeconds().orElseThrow() > 0.05, o.usage()::toString);
     assertTrue(o.usage().cpuSystemSeconds().isPresent(), o.usage()::toString);
     assertTrue(o.usage().runtime().orElseThrow().toMillis() >= 50, o.usage()::toString);
+    long peak = o.usage().peakMemoryBytes().orElseThrow();
+    assertTrue(peak >= 80_000_000 && peak < 1_000_000_000L, o.usage()::toString);
+    assertTrue(o.usage().exitSignal().isEmpty(), "it exited: " + o.usage());
+  }
+
+  @Test
+  void aToolEndedByASignalReportsTheSignal() throws Exception {
+    RunOutcome o = run(List.of("sh", "-c", "kill -s USR1 $$"), Resources.NONE);
+    assertEquals(128 + 10, o.exitCode());
+    assertEquals(10, o.usage().exitSignal().orElseThrow(), o.usage()::toString);
+    assertTrue(o.usage().peakMemoryBytes().isPresent(), o.usage()::toString);
+  }
+
+  @Test
+  void aJobKilledByTheRunnerReportsTheSignalItGot() throws Exception {
+    RunRequest request = new RunRequest(new AttemptName("main", 1, 1), dir,
+        new CommandLine(List.of("sleep", "30"), Optional.empty(), Map.of()), Resources.NONE,
+        Destination.plain(Destination.LOCAL, Destination.LOCAL));
+    var job = runner.start(request);
+    job.kill(); // no kill grace here: SIGKILL to the group at once
+    RunOutcome o = job.outcome().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(RunOutcome.Ending.KILLED, o.ending());
+    assertEquals(9, o.usage().exitSignal().orElseThrow(), o.usage()::toString);
   }
 
   @Test

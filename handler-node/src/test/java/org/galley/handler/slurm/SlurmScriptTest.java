@@ -3,6 +3,7 @@ package org.galley.handler.slurm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,23 @@ class SlurmScriptTest {
     SlurmScript.write(dir, List.of("sh", "-c", "exit 7"), Optional.empty(), Map.of("PATH", "/nowhere:/usr/bin:/bin"));
     assertEquals(7, runScript(Map.of()));
     assertEquals(Optional.of(7), SlurmScript.exitCode(dir));
+  }
+
+  @Test
+  void recordsWhatTheToolUsedAndTheSignalThatEndedIt() throws Exception {
+    SlurmScript.write(dir, List.of("perl", "-e", "my $x = 'a' x 50_000_000; my $i = 0; $i++ while $i < 5_000_000"),
+        Optional.empty(), Map.of());
+    assertEquals(0, runScript(Map.of()));
+    var used = org.galley.handler.runner.ResourceUsage.read(dir);
+    assertTrue(used.cpuUserSeconds().getAsDouble() > 0.01, used::toString);
+    assertTrue(used.peakMemoryBytes().getAsLong() >= 50_000_000, used::toString);
+    assertTrue(used.exitSignal().isEmpty(), used::toString);
+    SlurmScript.write(dir, List.of("sh", "-c", "kill -s USR1 $$"), Optional.empty(), Map.of());
+    assertEquals(128 + 10, runScript(Map.of()));
+    assertEquals(Optional.of(128 + 10), SlurmScript.exitCode(dir));
+    assertEquals(10, org.galley.handler.runner.ResourceUsage.read(dir).exitSignal().getAsInt());
+    SlurmScript.write(dir, List.of("no-such-tool-here"), Optional.empty(), Map.of());
+    assertEquals(127, runScript(Map.of()), "not found, as bash says it");
   }
 
   @Test
