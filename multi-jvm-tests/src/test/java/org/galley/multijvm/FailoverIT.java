@@ -58,6 +58,7 @@ class FailoverIT {
   }
 
   @Test
+  @Tag("faults")
   @Order(1)
   void fiveHandlersKilledOneAfterAnotherLoseTheirJobsToTheOthersWithinTheFailoverGoal() throws Exception {
     List<Long> times = new ArrayList<>();
@@ -150,6 +151,7 @@ class FailoverIT {
   }
 
   @Test
+  @Tag("faults")
   @Order(3)
   void aHandlerFrozenForThirtySecondsHasItsJobsRunElsewhereOnlyOnceKilledAndWritesNothingWhenItWakes() throws Exception {
     List<Long> ids = new ArrayList<>();
@@ -182,6 +184,7 @@ class FailoverIT {
   }
 
   @Test
+  @Tag("faults")
   @Order(4)
   void aHandlerCutOffFromTheClusterButNotFromTheDatabaseHasItsJobsRunElsewhereOnlyOnceKilled() throws Exception {
     // Jobs of pool cut on h5 only: h4, its other handler, is drained meanwhile.

@@ -87,8 +87,11 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   private ReapTiming timing;
 
   public static void init(ActorSystem<?> system, JobStore jobs, JobsSettings settings) {
+    // On the oldest web node: a handler killed with -9 must not take the reaper with it (a new one
+    // would find the loss only by reconciliation, reconcile-grace later).
     ClusterSingleton.get(system).init(SingletonActor.of(
-        Behaviors.supervise(create(jobs, settings)).onFailure(SupervisorStrategy.restart()), "handler-reaper"));
+        Behaviors.supervise(create(jobs, settings)).onFailure(SupervisorStrategy.restart()), "handler-reaper")
+        .withSettings(org.apache.pekko.cluster.typed.ClusterSingletonSettings.create(system).withRole(Roles.WEB)));
   }
 
   public static Behavior<Command> create(JobStore jobs, JobsSettings settings) {
