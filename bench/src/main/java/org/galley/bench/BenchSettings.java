@@ -28,9 +28,12 @@ import java.util.Properties;
  * @param bigTableRows finished jobs put in the table for big-table
  * @param requests GETs measured per route in big-table
  * @param workers {@code galley.handler.workers} of the handler(s) started
+ * @param floorThreads concurrent JDBC loops (connections) of db-floor
+ * @param startups measured starts of the startup scenario, with the archive and without each
  */
 record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batch, int warmupJobs, int trickleRate,
     int trickleSeconds, int warmupSeconds, int idleSeconds, int idleSettleSeconds, int bigTableRows, int requests, int workers,
+    int floorThreads, int startups,
     List<String> nodeJvmOptions, List<String> nodeProperties) {
 
   static BenchSettings fromSystemProperties() {
@@ -59,7 +62,9 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
         positive(p, "galley.bench.big-table-rows", 1_000_000),
         positive(p, "galley.bench.requests", 1_000),
         positive(p, "galley.bench.workers", 32),
-        List.of(p.getProperty("galley.bench.node-opts", "-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m").trim().split("\\s+")),
+        positive(p, "galley.bench.floor-threads", 4),
+        positive(p, "galley.bench.startups", 5),
+        List.of(p.getProperty("galley.bench.node-opts", "-XX:+UseSerialGC -Xms24m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:-UsePerfData").trim().split("\\s+")),
         List.copyOf(forwarded));
   }
 
@@ -76,9 +81,20 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
     return "jobs=" + jobs + " connections=" + connections + " batch=" + batch + " warmup-jobs=" + warmupJobs
         + " trickle=" + trickleRate + "/s for " + trickleSeconds + " s (+" + warmupSeconds + " s warm-up)"
         + " idle=" + idleSeconds + " s (after " + idleSettleSeconds + " s) big-table-rows=" + bigTableRows + " requests=" + requests
-        + " workers=" + workers + " node-opts=" + String.join(" ", nodeJvmOptions)
+        + " workers=" + workers + " floor-threads=" + floorThreads + " startups=" + startups + " node-opts=" + String.join(" ", nodeJvmOptions)
         + (nodeProperties.isEmpty() ? "" : " node-properties=" + nodeProperties)
         + "\n  dist=" + dist + "\n  state=" + runDir;
+  }
+
+  /**
+   * JVM options that map the distribution's class-data-sharing archive ({@code dist/galley.jsa},
+   * made by {@code ./galley build}), as {@code ./galley run} does; none when it is missing.
+   */
+  List<String> cdsOptions() {
+    Path archive = dist.resolveSibling("galley.jsa");
+    return java.nio.file.Files.isRegularFile(archive)
+        ? List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off")
+        : List.of();
   }
 
   static List<String> split(String s) {

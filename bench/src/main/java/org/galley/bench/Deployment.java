@@ -46,6 +46,18 @@ final class Deployment implements AutoCloseable {
     }
   }
 
+  /** The database alone (the floors run against it without any node). */
+  static Deployment databaseOnly(BenchSettings settings, String name) throws IOException, InterruptedException {
+    Deployment d = new Deployment(settings, settings.runDir().resolve(name));
+    try {
+      d.startDatabase();
+      return d;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      d.close();
+      throw e;
+    }
+  }
+
   /** A web node (the cluster's seed) and a handler node, each in its own JVM. */
   static Deployment split(BenchSettings settings, String name) throws IOException, InterruptedException {
     Deployment d = new Deployment(settings, settings.runDir().resolve(name));
@@ -69,7 +81,7 @@ final class Deployment implements AutoCloseable {
         "org.galley.ops.DatabaseMain", dir);
     processes.add(db);
     dbUrl = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-    db.awaitLog(dbUrl, Duration.ofSeconds(120));
+    db.awaitLog(dbUrl, Duration.ofSeconds(300)); // initdb on a busy shared machine takes minutes
   }
 
   private NodeProcess startNode(String name, String roles, int seedPort) throws IOException, InterruptedException {
@@ -89,7 +101,9 @@ final class Deployment implements AutoCloseable {
         "-Dgalley.admin-key=" + ADMIN_KEY,
         "-Dgalley.handler.workers=" + settings.workers()));
     props.addAll(settings.nodeProperties());
-    NodeProcess node = NodeProcess.start(name, settings.dist(), settings.nodeJvmOptions(), props,
+    List<String> jvm = new ArrayList<>(settings.nodeJvmOptions());
+    jvm.addAll(settings.cdsOptions());
+    NodeProcess node = NodeProcess.start(name, settings.dist(), jvm, props,
         "org.galley.ops.Main", dir);
     processes.add(node);
     if (roles.contains("web")) {
@@ -102,6 +116,10 @@ final class Deployment implements AutoCloseable {
 
   Api api() {
     return new Api(httpPort, ADMIN_KEY);
+  }
+
+  String dbUrl() {
+    return dbUrl;
   }
 
   Connection connect() throws SQLException {

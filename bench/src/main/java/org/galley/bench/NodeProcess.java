@@ -57,6 +57,11 @@ final class NodeProcess implements AutoCloseable {
 
   /** Waits until GET url answers 200, or fails with the tail of the log. */
   void awaitHttp(String url, Duration timeout) throws IOException, InterruptedException {
+    awaitHttp(url, timeout, Duration.ofMillis(100));
+  }
+
+  /** Waits until GET url answers 200, asking every {@code poll}, or fails with the tail of the log. */
+  void awaitHttp(String url, Duration timeout, Duration poll) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       requireAlive();
@@ -69,7 +74,7 @@ final class NodeProcess implements AutoCloseable {
       } catch (IOException notYet) {
         // not listening yet
       }
-      TimeUnit.MILLISECONDS.sleep(100); // poll interval of a deadline-bounded wait
+      TimeUnit.NANOSECONDS.sleep(poll.toNanos()); // poll interval of a deadline-bounded wait
     }
     throw new IOException(name + " did not answer " + url + " within " + timeout + ":\n" + logTail());
   }

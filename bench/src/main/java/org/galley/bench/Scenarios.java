@@ -21,9 +21,11 @@ final class Scenarios {
   private static final Duration END_TIMEOUT = Duration.ofMinutes(10);
 
   private final BenchSettings settings;
+  private final Floors floors;
 
-  Scenarios(BenchSettings settings) {
+  Scenarios(BenchSettings settings, Floors floors) {
     this.settings = settings;
+    this.floors = floors;
   }
 
   /** 20 no-op jobs/s for 30 s; latency from the 201 to the job's start_time; all-in-one, then across JVMs. */
@@ -140,6 +142,7 @@ final class Scenarios {
       Result r = new Result(name, times.size(), seconds, times.size() / seconds, latencies, rss.peakMb(), Map.of())
           .with("submit_per_s", Result.fmt(settings.jobs() / submitSeconds, 0))
           .with("cpu_ms_per_job", Result.fmt(cpuTicks * 1000.0 / ProcStats.CLOCK_TICKS_PER_SECOND / settings.jobs(), 2));
+      r = floors.withRatio(r, tool);
       long notOk = times.size() - states.getOrDefault("ok", 0L);
       return notOk == 0 ? r : r.with("not_ok", states.toString().replace(" ", ""));
     }

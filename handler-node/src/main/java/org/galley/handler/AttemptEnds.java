@@ -32,13 +32,15 @@ final class AttemptEnds {
   private final int maxAttempts;
   /** Set once by the actor (stop while drained), read by blocking steps. */
   private volatile boolean plannedStop;
+  private final OutputKeeper outputs;
 
-  AttemptEnds(String serverName, JobStore jobs, Destinations destinations, int maxAttempts) {
+  AttemptEnds(String serverName, JobStore jobs, Destinations destinations, int maxAttempts, OutputKeeper outputs) {
     this.serverName = serverName;
     this.jobs = jobs;
     this.runnerSteps = jobs.runnerSteps();
     this.destinations = destinations;
     this.maxAttempts = maxAttempts;
+    this.outputs = outputs;
   }
 
   /** How one attempt's work ended, and why the handler stopped it (if it did). */
@@ -52,6 +54,7 @@ final class AttemptEnds {
   /** Records one end, then lets the work forget what kept it findable (the local marker). */
   void recordEnd(long jobId, int attempt, RunningJob work, RunOutcome outcome, HandlerState.StopReason why) {
     log.debug("job {} attempt {} ended {} ({}): {}", jobId, attempt, outcome.ending(), outcome.exitCode(), outcome.usage());
+    keepOutputs(jobId, attempt, work.directory());
     recordEnd(jobId, attempt, outcome, why);
     work.endRecorded();
   }
@@ -105,6 +108,8 @@ final class AttemptEnds {
       ends.forEach(e -> log.debug("job {} attempt {} ended {} ({}): {}", e.jobId(), e.attempt(), e.outcome().ending(),
           e.outcome().exitCode(), e.outcome().usage()));
     }
+    outputs.keep(serverName, ends.stream()
+        .map(e -> new OutputKeeper.Ended(e.jobId(), e.attempt(), e.work().directory())).toList());
     List<End> plain = ends.stream().filter(End::plain).toList();
     Set<Long> won = jobs.finishAll(serverName, plain.stream()
         .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info(),
@@ -118,6 +123,11 @@ final class AttemptEnds {
       }
     }
     ends.forEach(e -> e.work().endRecorded());
+  }
+
+  /** Keeps the attempt's outputs for every web node; before its end is recorded (the write is fenced by the attempt). */
+  void keepOutputs(long jobId, int attempt, java.nio.file.Path directory) {
+    outputs.keep(serverName, List.of(new OutputKeeper.Ended(jobId, attempt, directory)));
   }
 
   /**

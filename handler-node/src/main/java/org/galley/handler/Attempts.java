@@ -57,6 +57,12 @@ final class Attempts {
    */
   Attempts(String serverName, String clusterName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners,
       JobLimits limits, Optional<Duration> defaultWalltime, int maxAttempts) {
+    this(serverName, clusterName, jobs, tools, runners, limits, defaultWalltime, maxAttempts, OutputKeeper.NONE);
+  }
+
+  /** @param outputs keeps the outputs of ended attempts for web nodes on other machines */
+  Attempts(String serverName, String clusterName, JobStore jobs, ToolRegistry tools, Map<String, Runner> runners,
+      JobLimits limits, Optional<Duration> defaultWalltime, int maxAttempts, OutputKeeper outputs) {
     this.serverName = serverName;
     this.clusterName = clusterName;
     this.jobs = jobs;
@@ -65,7 +71,7 @@ final class Attempts {
     this.runners = Map.copyOf(runners);
     this.limits = limits;
     this.defaultWalltime = defaultWalltime;
-    this.ends = new AttemptEnds(serverName, jobs, tools.destinations(), maxAttempts);
+    this.ends = new AttemptEnds(serverName, jobs, tools.destinations(), maxAttempts, outputs);
   }
 
   /** What came of starting an attempt. */

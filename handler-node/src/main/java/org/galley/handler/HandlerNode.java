@@ -158,7 +158,7 @@ public final class HandlerNode {
       system.getWhenTerminated().thenRun(slurm::close);
     }
     Attempts attempts = new Attempts(node.serverName(), settings.clusterName(), jobs, tools, runners, claiming.limits(),
-        claiming.walltime(), claiming.maxAttempts());
+        claiming.walltime(), claiming.maxAttempts(), OutputKeeper.fromConfig(system.settings().config(), jobs.outputs()));
     HandlerSetup setup = new HandlerSetup(node.serverName(), node.servedPools(), settings, attempts,
         new Recovery(node.serverName(), jobs, attempts, directories, LocalRunner.NAME),
         dispatcherFor, cancels, drains, drainRegistry, DrainWatch.Timing.DEFAULT, System.currentTimeMillis(),

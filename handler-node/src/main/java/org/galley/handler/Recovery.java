@@ -99,6 +99,7 @@ final class Recovery {
     }
     if (found instanceof Recovered.Ended e) {
       log.info("job {} attempt {} ended while nobody watched it: {}", job.id(), job.attempt(), e.outcome());
+      attempts.ends().keepOutputs(job.id(), job.attempt(), dir);
       attempts.ends().recordEnd(job.id(), job.attempt(), e.outcome(),
           cancel ? HandlerState.StopReason.CANCEL : HandlerState.StopReason.NONE);
     } else if (cancel) {

@@ -37,20 +37,23 @@ public final class NodeProcess implements AutoCloseable {
     return start(name, logDir, properties, List.of());
   }
 
-  /** As above, the java command run through {@code prefix} (e.g. setpriv with another group). */
+  /** As above, the JVM's command line after {@code prefix} (say, {@code unshare} and its arguments). */
   public static NodeProcess start(String name, Path logDir, Map<String, String> properties, List<String> prefix)
       throws IOException {
     String dist = System.getProperty("galley.dist");
     if (dist == null || !Files.isDirectory(Path.of(dist))) {
       throw new IllegalStateException("galley.dist must name the built distribution's lib folder, got " + dist);
     }
+    // The real path: the archive holds the class path it was made with, and checks it at each start.
+    Path lib = Path.of(dist).toRealPath();
     List<String> cmd = new ArrayList<>(prefix);
     cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(CdsArchive.options(lib));
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-cp");
-    cmd.add(dist + "/*");
+    cmd.add(lib + "/*");
     cmd.add("org.galley.ops.Main");
     Files.createDirectories(logDir);
     NodeProcess node = new NodeProcess(name, List.copyOf(cmd), logDir.resolve(name + ".log"));

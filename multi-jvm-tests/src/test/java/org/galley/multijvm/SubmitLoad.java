@@ -40,6 +40,14 @@ final class SubmitLoad implements AutoCloseable {
   final List<String> failures = new CopyOnWriteArrayList<>();
   /** Idempotency key → the job id its (last) 201 named. */
   final Map<String, Long> jobOfKey = new ConcurrentHashMap<>();
+  /** Every HTTP try: when it was sent and answered (System.nanoTime) and its status (0: no answer). */
+  record Try(long sentNanos, long answeredNanos, int status) {
+    long millis() {
+      return (answeredNanos - sentNanos) / 1_000_000;
+    }
+  }
+
+  final java.util.Queue<Try> tries = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** Keys whose retries were answered with another job id than before: duplicates seen by the client. */
   final List<String> conflictingAnswers = new CopyOnWriteArrayList<>();
 
@@ -79,6 +87,7 @@ final class SubmitLoad implements AutoCloseable {
     long deadline = System.nanoTime() + GIVE_UP.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
+      long sentAt = System.nanoTime();
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(30))
@@ -86,6 +95,7 @@ final class SubmitLoad implements AutoCloseable {
             .header("content-type", "application/json")
             .header("Idempotency-Key", key)
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        tries.add(new Try(sentAt, System.nanoTime(), r.statusCode()));
         if (r.statusCode() == 201) {
           long id = JSON.readTree(r.body()).get("id").asLong();
           Long before = jobOfKey.put(key, id);
@@ -103,6 +113,7 @@ final class SubmitLoad implements AutoCloseable {
           return;
         }
       } catch (IOException e) {
+        tries.add(new Try(sentAt, System.nanoTime(), 0));
         last = e.toString();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -49,6 +49,17 @@ public final class TestCluster implements AutoCloseable {
     return new TestCluster(dir, db, NodeProcess.freePort());
   }
 
+  /** Starts a test's database in the directory given. */
+  public interface DatabaseStart {
+    ClusterDatabase start(Path dir) throws Exception;
+  }
+
+  /** A cluster on a database the test started itself (and may stop and restart); closed with the cluster. */
+  public static TestCluster create(String name, DatabaseStart database) throws Exception {
+    Path dir = Path.of("target", "clusters", name + "-" + System.currentTimeMillis()).toAbsolutePath();
+    return new TestCluster(dir, database.start(dir.resolve("db")), NodeProcess.freePort());
+  }
+
   /**
    * Starts a web node; the first one is the cluster's seed. Returns its API client once it answers.
    * {@code extra}: further properties, as name, value, name, value ...
@@ -113,11 +124,6 @@ public final class TestCluster implements AutoCloseable {
     return nodes.keySet();
   }
 
-  /** The cluster's database, for reading the job history directly. */
-  public ClusterDatabase database() {
-    return db;
-  }
-
   private NodeProcess launchHandler(String name, String pools, int workers, String... extra) throws Exception {
     boolean firstHandler = !secondSeedUsed;
     secondSeedUsed = true;
@@ -133,6 +139,27 @@ public final class TestCluster implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Starts a handler whose job directories no other node can see, as on a machine of its own: it
+   * runs in a mount namespace of its own ({@code unshare}, root only) with a private tmpfs over its
+   * jobs directory, so the same path shows an empty folder to every other process.
+   */
+  public NodeProcess startHandlerWithOwnFiles(String name, String pools, int workers) throws Exception {
+    Path jobsDir = Files.createDirectories(dir.resolve("nodes").resolve(name).resolve("private-jobs"));
+    Map<String, String> props = common(name, secondSeedUsed ? NodeProcess.freePort() : secondSeedPort);
+    secondSeedUsed = true;
+    props.put("galley.roles", "handler");
+    props.put("galley.pools", pools);
+    props.put("galley.handler.workers", Integer.toString(workers));
+    props.put("galley.handler.jobs-dir", jobsDir.toString());
+    List<String> prefix = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+        "mount -t tmpfs galley-private \"$0\" && exec \"$@\"", jobsDir.toString());
+    NodeProcess node = NodeProcess.start(name, dir.resolve("logs"), props, prefix);
+    nodes.put(name, node);
+    awaitReady(name);
+    return node;
+  }
+
   /** Waits for the node's management {@code /ready}. */
   public void awaitReady(String name) throws Exception {
     nodes.get(name).awaitHttp("http://127.0.0.1:" + managementPorts.get(name) + "/ready", Duration.ofSeconds(120));
@@ -141,6 +168,11 @@ public final class TestCluster implements AutoCloseable {
   /** Adds a tool file every node started from now on reads ({@code galley.tools.dir}). */
   public void addTools(String fileName, String text) throws IOException {
     Files.writeString(toolsDir.resolve(fileName), text);
+  }
+
+  /** The database of the cluster's nodes. */
+  public ClusterDatabase database() {
+    return db;
   }
 
   /** The directory of this cluster's files. */

@@ -23,7 +23,8 @@ public final class DatabaseMain {
     Config config = ConfigFactory.load();
     Path varDir = Path.of(config.getString("galley.var-dir")).toAbsolutePath();
     int port = config.getInt("galley.db.embedded.port");
-    EmbeddedDatabase pg = EmbeddedDatabase.start(varDir.resolve("pg"), port == 0 ? DEFAULT_PORT : port);
+    EmbeddedDatabase pg = EmbeddedDatabase.start(varDir.resolve("pg"), port == 0 ? DEFAULT_PORT : port,
+        config.getString("galley.db.embedded.also-listen"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -89,12 +89,21 @@ public final class GalleyNode {
     Database db;
     ActorSystem<Void> system;
     try {
-      db = Database.open(dbSettings, node.varDir());
+      // PostgreSQL (embedded start, pool, Flyway) and the actor system (Artery, cluster) start side
+      // by side: nothing in the system touches the database before assemble(), which waits for it.
+      DatabaseSettings dbChosen = dbSettings.withEmbeddedPortChosen();
+      CompletableFuture<Database> opening = openInBackground(dbChosen, node);
       try {
-        system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME,
-            ClusterConfig.build(config, node, clusterSettings, db));
+        system = ActorSystem.create(Behaviors.empty(), ClusterConfig.SYSTEM_NAME, ClusterConfig.build(config, node,
+            clusterSettings, dbChosen.connectUrl(), dbChosen.connectUser(), dbChosen.connectPassword()));
       } catch (RuntimeException e) {
-        db.close();
+        closeWhenOpen(opening);
+        throw e;
+      }
+      try {
+        db = awaitOpen(opening);
+      } catch (IOException | RuntimeException e) {
+        system.terminate();
         throw e;
       }
     } catch (IOException | RuntimeException e) {
@@ -117,6 +126,45 @@ public final class GalleyNode {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       throw e;
+    }
+  }
+
+  private static CompletableFuture<Database> openInBackground(DatabaseSettings settings, NodeSettings node) {
+    CompletableFuture<Database> opening = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        opening.complete(Database.open(settings, node.varDir()));
+      } catch (IOException | RuntimeException | Error e) {
+        opening.completeExceptionally(e);
+      }
+    }, "galley-database-open");
+    t.setDaemon(true);
+    t.start();
+    return opening;
+  }
+
+  private static Database awaitOpen(CompletableFuture<Database> opening) throws IOException {
+    try {
+      return opening.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the database opened", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private static void closeWhenOpen(CompletableFuture<Database> opening) {
+    try {
+      closeQuietly(awaitOpen(opening));
+    } catch (IOException | RuntimeException e) {
+      // it did not open either; the actor system's failure is the one to report
     }
   }
 

@@ -4,6 +4,8 @@ import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.galley.core.cluster.FastStop;
+import org.galley.core.db.DatabaseSettings;
+import org.galley.core.db.DnsCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     GalleyNode node;
     try {
-      node = GalleyNode.start(ConfigFactory.load());
+      com.typesafe.config.Config config = ConfigFactory.load();
+      // Before anything resolves a name: the JVM reads its DNS cache policy once.
+      DnsCache.limit(DatabaseSettings.fromConfig(config).dnsCacheTtl());
+      node = GalleyNode.start(config);
     } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
       System.err.println("galley: " + e.getMessage());
       System.exit(2);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -56,12 +57,19 @@ final class NodeMetrics {
   }
 
   static void database(ActorSystem<?> system, DataSource dataSource) throws SQLException {
-    HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+    // Unwrapped at each scrape: the pool is replaced after a database outage.
+    Supplier<HikariPoolMXBean> current = () -> {
+      try {
+        return dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+      } catch (SQLException e) {
+        return null;
+      }
+    };
     PrometheusRegistry registry = Metrics.get(system).registry();
     GaugeWithCallback.builder().name("galley_db_connections")
         .help("Connections of this node's job-store pool, by state (in_use, idle)").labelNames("state")
         .callback(cb -> {
-          HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+          HikariPoolMXBean pool = current.get();
           if (pool != null) {
             cb.call(pool.getActiveConnections(), "in_use");
             cb.call(pool.getIdleConnections(), "idle");
@@ -71,7 +79,7 @@ final class NodeMetrics {
     GaugeWithCallback.builder().name("galley_db_connections_waiting")
         .help("Threads of this node waiting for a job-store connection")
         .callback(cb -> {
-          HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+          HikariPoolMXBean pool = current.get();
           if (pool != null) {
             cb.call(pool.getThreadsAwaitingConnection());
           }

@@ -53,7 +53,10 @@ final class ErrorHandling {
     }
     if (e instanceof StoreException || e instanceof RejectedExecutionException) {
       log.warn("database unavailable: {}", e.toString());
-      return Json.error(ErrorCode.DATABASE_UNAVAILABLE, "the job database is unavailable; retry later");
+      // Retry-After: the pool refuses at once while the server is down and serves within a probe
+      // interval of its return, so a client's next try a second later has a fair chance.
+      return Json.error(ErrorCode.DATABASE_UNAVAILABLE, "the job database is unavailable; retry later")
+          .addHeader(RetryAfter.create(1L));
     }
     if (tooLarge(e)) {
       return Json.error(ErrorCode.BODY_TOO_LARGE, "request body is too large");

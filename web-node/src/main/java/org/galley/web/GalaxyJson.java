@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.galley.core.destinations.Destination;
 import org.galley.core.job.Job;
+import org.galley.core.output.JobOutputStore;
 import org.galley.core.tools.ToolRegistry;
 
 /** The answers of Galaxy's client API routes, in Galaxy's shapes, from Galley's job rows. */
@@ -30,10 +31,10 @@ final class GalaxyJson {
   }
 
   /** {@code GET /api/jobs/{id}?full=true}: the job with its stdout, stderr and command line. */
-  static ObjectNode full(Job job, Caller caller, ToolRegistry tools, long maxOutput) {
+  static ObjectNode full(Job job, Caller caller, ToolRegistry tools, JobOutputStore kept, long maxOutput) {
     ObjectNode o = JobJson.render(job, caller);
-    String stdout = output(job, JobOutput.STDOUT, maxOutput);
-    String stderr = output(job, JobOutput.STDERR, maxOutput);
+    String stdout = new String(JobOutput.STDOUT.of(job, kept, maxOutput).bytes(), StandardCharsets.UTF_8);
+    String stderr = new String(JobOutput.STDERR.of(job, kept, maxOutput).bytes(), StandardCharsets.UTF_8);
     o.put("stdout", stdout).put("stderr", stderr).put("tool_stdout", stdout).put("tool_stderr", stderr);
     o.put("command_line", commandLine(job, tools));
     return o;
@@ -57,13 +58,6 @@ final class GalaxyJson {
       }
     });
     return o;
-  }
-
-  private static String output(Job job, JobOutput which, long max) {
-    if (job.workingDirectory() == null) {
-      return "";
-    }
-    return new String(which.read(Path.of(job.workingDirectory()), max).bytes(), StandardCharsets.UTF_8);
   }
 
   /** The argv as a shell would take it (each element single-quoted where needed); null if the tool is gone. */

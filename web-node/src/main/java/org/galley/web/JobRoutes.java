@@ -241,7 +241,7 @@ final class JobRoutes extends AllDirectives {
       boolean details = full.map(v -> JobListParams.bool("full", v)).orElse(false);
       return onSuccess(blocking.call(() -> {
         Job job = visible(caller, id);
-        return details ? GalaxyJson.full(job, caller, tools, settings.maxOutput()) : JobJson.render(job, caller);
+        return details ? GalaxyJson.full(job, caller, tools, jobs.outputs(), settings.maxOutput()) : JobJson.render(job, caller);
       }), body -> complete(Json.response(StatusCodes.OK, body)));
     });
   }
@@ -269,9 +269,7 @@ final class JobRoutes extends AllDirectives {
   private Route output(Caller caller, long id, JobOutput which) {
     return onSuccess(blocking.call(() -> {
       Job job = visible(caller, id);
-      return job.workingDirectory() == null
-          ? JobOutput.Content.EMPTY
-          : which.read(Path.of(job.workingDirectory()), settings.maxOutput());
+      return which.of(job, jobs.outputs(), settings.maxOutput());
     }), content -> {
       HttpResponse response = HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, content.bytes());
       if (content.skipped() > 0) {

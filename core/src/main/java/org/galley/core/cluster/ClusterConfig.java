@@ -25,6 +25,12 @@ public final class ClusterConfig {
 
   /** This node's Pekko configuration: system properties, then this node's addresses, then Galley's defaults, then {@code base}. */
   public static Config build(Config base, NodeSettings node, ClusterSettings cluster, Database db) {
+    return build(base, node, cluster, db.url(), db.user(), db.password());
+  }
+
+  /** As {@link #build(Config, NodeSettings, ClusterSettings, Database)}, for a database still starting. */
+  public static Config build(Config base, NodeSettings node, ClusterSettings cluster, String dbUrl, String dbUser,
+      String dbPassword) {
     List<String> seeds = cluster.seedNodes().stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList();
     return ConfigFactory.systemProperties()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()))
@@ -33,9 +39,9 @@ public final class ClusterConfig {
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
         .withValue("pekko.management.http.hostname", ConfigValueFactory.fromAnyRef(cluster.managementHost()))
         .withValue("pekko.management.http.port", ConfigValueFactory.fromAnyRef(cluster.managementPort()))
-        .withValue(SLICK_DB + ".url", ConfigValueFactory.fromAnyRef(db.url()))
-        .withValue(SLICK_DB + ".user", ConfigValueFactory.fromAnyRef(db.user()))
-        .withValue(SLICK_DB + ".password", ConfigValueFactory.fromAnyRef(db.password()))
+        .withValue(SLICK_DB + ".url", ConfigValueFactory.fromAnyRef(dbUrl))
+        .withValue(SLICK_DB + ".user", ConfigValueFactory.fromAnyRef(dbUser))
+        .withValue(SLICK_DB + ".password", ConfigValueFactory.fromAnyRef(dbPassword))
         .withFallback(pekkoDefaults())
         .withFallback(base)
         .resolve();

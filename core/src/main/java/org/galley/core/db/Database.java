@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -12,18 +13,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection to PostgreSQL: a HikariCP pool on the configured URL, or on an embedded server
  * under {@code <var>/pg} when none is configured. Opening it migrates the schema with Flyway,
- * so every process that opens the database agrees on it.
+ * so every process that opens the database agrees on it. The pool is a {@link ReconnectingPool}:
+ * during an outage callers are refused at once, and a fresh pool serves as soon as the server
+ * answers again.
  */
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-  private final HikariDataSource dataSource;
+  private final ReconnectingPool dataSource;
   private final EmbeddedDatabase embedded;
   private final String url;
   private final String user;
   private final String password;
 
-  private Database(HikariDataSource ds, EmbeddedDatabase embedded, String url, String user, String password) {
+  private Database(ReconnectingPool ds, EmbeddedDatabase embedded, String url, String user, String password) {
     this.dataSource = ds;
     this.embedded = embedded;
     this.url = url;
@@ -43,7 +46,8 @@ public final class Database implements AutoCloseable {
       password = "";
     }
     try {
-      return connect(url, user, password, settings.poolSize(), embedded);
+      return connect(url, user, password, settings.poolSize(), settings.connectionTimeout(), settings.probeInterval(),
+          embedded);
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -52,8 +56,34 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Connects to a running server and migrates it. */
+  /** Connects to a running server and migrates it, with the default timeouts. */
   public static Database connect(String url, String user, String password, int poolSize, EmbeddedDatabase embedded) {
+    return connect(url, user, password, poolSize, DatabaseSettings.DEFAULT_CONNECTION_TIMEOUT,
+        DatabaseSettings.DEFAULT_PROBE_INTERVAL, embedded);
+  }
+
+  /**
+   * Connects to a running server and migrates it.
+   *
+   * @param connectionTimeout how long a caller waits for a connection while all are busy (while the
+   *     server does not answer, callers are refused within {@link ReconnectingPool#SLICE})
+   * @param probeInterval how often an unreachable server is tried again
+   */
+  public static Database connect(String url, String user, String password, int poolSize, Duration connectionTimeout,
+      Duration probeInterval, EmbeddedDatabase embedded) {
+    ReconnectingPool pool = new ReconnectingPool(
+        () -> newPool(url, user, password, poolSize), url, user, password, connectionTimeout, probeInterval);
+    try {
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    log.info("database {} ready (pool of {})", url, poolSize);
+    return new Database(pool, embedded, url, user, password);
+  }
+
+  private static HikariDataSource newPool(String url, String user, String password, int poolSize) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
     hc.setUsername(user);
@@ -61,19 +91,17 @@ public final class Database implements AutoCloseable {
     hc.setMaximumPoolSize(poolSize);
     hc.setMinimumIdle(Math.min(2, poolSize));
     hc.setPoolName("galley");
-    hc.setConnectionTimeout(10_000);
+    // ReconnectingPool asks in slices of this, so that a failed connect is noticed within one.
+    hc.setConnectionTimeout(ReconnectingPool.SLICE.toMillis());
+    // Hikari checks a connection idle for over 500 ms before handing it out; the check must not
+    // outlast a slice by much.
+    hc.setValidationTimeout(ReconnectingPool.SLICE.toMillis());
     // Prepared statements stay server-side after the first few executions of the same SQL.
     hc.addDataSourceProperty("prepareThreshold", "1");
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-    HikariDataSource ds = new HikariDataSource(hc);
-    try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw e;
-    }
-    log.info("database {} ready (pool of {})", url, poolSize);
-    return new Database(ds, embedded, url, user, password);
+    // Seconds; an unreachable address must not hold a connecting thread for the driver's default 10 s.
+    hc.addDataSourceProperty("connectTimeout", "1");
+    return new HikariDataSource(hc);
   }
 
   public DataSource dataSource() {

@@ -25,6 +25,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Starts (creating on first use) the server whose files live in {@code dir}; port 0 picks a free one. */
   public static EmbeddedDatabase start(Path dir, int port) throws IOException {
+    return start(dir, port, "");
+  }
+
+  /**
+   * As {@link #start(Path, int)}, listening also on {@code alsoListen} (comma-separated addresses,
+   * empty for none): a test moves the server to another loopback address behind one host name.
+   */
+  public static EmbeddedDatabase start(Path dir, int port, String alsoListen) throws IOException {
     Path data = dir.resolve("data");
     Path work = dir.resolve("work");
     Files.createDirectories(work);
@@ -36,7 +44,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .setOverrideWorkingDirectory(work.toFile())
             .setRegisterShutdownHook(false)
             .setPGStartupWait(Duration.ofSeconds(60))
-            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("listen_addresses", alsoListen.isBlank() ? "127.0.0.1" : "127.0.0.1," + alsoListen)
             // No Unix socket: Galley connects over TCP, and a socket path under a deep state
             // directory exceeds PostgreSQL's 107-byte limit, which stops the server from starting.
             .setServerConfig("unix_socket_directories", "")

@@ -26,6 +26,11 @@ public final class JobStore {
     return new RunnerSteps(this);
   }
 
+  /** The kept stdout and stderr of ended jobs (table job_output). */
+  public org.galley.core.output.JobOutputStore outputs() {
+    return new org.galley.core.output.JobOutputStore(dataSource);
+  }
+
   public JobStore(DataSource dataSource) {
     this.dataSource = dataSource;
     this.claims = new JobClaims(dataSource);

@@ -40,7 +40,7 @@ public final class ConfigSchema {
               + " reads this file. To upgrade, install the new version in a new folder, name it here,"
               + " `galley update`, `galley graceful`: running JVMs never see their jars change under them."),
       new Option("java", "\"\"", "The java program that runs the nodes. Empty: the one running the galley CLI."),
-      new Option("jvm-options", "[\"-XX:+UseSerialGC\", \"-Xmx160m\", \"-Xss512k\", \"-XX:ReservedCodeCacheSize=64m\"]",
+      new Option("jvm-options", "[\"-XX:+UseSerialGC\", \"-Xms24m\", \"-Xmx160m\", \"-Xss512k\", \"-XX:ReservedCodeCacheSize=64m\", \"-XX:-UsePerfData\"]",
           "JVM options of every node process."),
       new Option("supervisor-jvm-options", "[\"-XX:+UseSerialGC\", \"-Xmx32m\", \"-Xss512k\", \"-XX:TieredStopAtLevel=1\"]",
           "JVM options of the supervisor (galley start): it only starts, watches and restarts processes."),
