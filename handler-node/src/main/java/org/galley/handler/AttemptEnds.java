@@ -30,6 +30,8 @@ final class AttemptEnds {
   private final RunnerSteps runnerSteps;
   private final Destinations destinations;
   private final int maxAttempts;
+  /** Set once by the actor (stop while drained), read by blocking steps. */
+  private volatile boolean plannedStop;
   private final OutputKeeper outputs;
 
   AttemptEnds(String serverName, JobStore jobs, Destinations destinations, int maxAttempts, OutputKeeper outputs) {
@@ -59,6 +61,10 @@ final class AttemptEnds {
 
   void recordEnd(long jobId, int attempt, RunOutcome outcome, HandlerState.StopReason why) {
     Integer code = outcome.exitCode();
+    if (why == HandlerState.StopReason.DISOWNED) {
+      log.info("job {} attempt {} ended {} after it was disowned; nothing recorded", jobId, attempt, outcome.ending());
+      return;
+    }
     JobUsage used = outcome.usage().toJobUsage();
     if (why == HandlerState.StopReason.CANCEL) {
       if (!jobs.markDeleted(jobId, attempt, code, used)) {
@@ -83,7 +89,7 @@ final class AttemptEnds {
       return;
     }
     if (outcome.ending() == RunOutcome.Ending.LOST) {
-      jobs.requeue(jobId, attempt, Recovery.lostInfo(serverName) + ": " + outcome.info());
+      lost(jobId, attempt, Recovery.lostInfo(serverName) + ": " + outcome.info());
       return;
     }
     if (!outcome.succeeded() && resubmitted(jobId, attempt, outcome)) {
@@ -132,8 +138,25 @@ final class AttemptEnds {
     if (why == HandlerState.StopReason.CANCEL) {
       jobs.markDeleted(jobId, attempt, null);
     } else {
-      giveBack(jobId, attempt);
+      // It never ran here: not its fault, so the attempt is free.
+      jobs.requeue(jobId, attempt, "handler " + serverName + " stopped before the job started");
     }
+  }
+
+  /**
+   * The attempt was lost with this handler (found gone after a restart, killed by the orphan
+   * watchdog): run again, counted toward max-attempts, so a job that keeps killing its handler ends.
+   */
+  void lost(long jobId, int attempt, String info) {
+    jobs.requeueCounted(jobId, attempt, maxAttempts, info);
+  }
+
+  /**
+   * This handler stops for a planned restart: it was drained when its stop began (as {@code galley
+   * graceful} and the documented systemd procedure do), so what it gives back does not count.
+   */
+  void stopIsPlanned() {
+    plannedStop = true;
   }
 
   /** The rule of the job's destination that matches this end, applied; false if none applies. */
@@ -178,7 +201,16 @@ final class AttemptEnds {
     }
   }
 
+  /**
+   * A stopping handler killed the attempt. Counted toward max-attempts (a job that keeps bouncing
+   * between handlers being stopped ends), unless the stop was planned ({@link #stopIsPlanned}): a
+   * rolling restart must not push healthy jobs into error.
+   */
   private void giveBack(long jobId, int attempt) {
-    jobs.requeue(jobId, attempt, "handler " + serverName + " stopped");
+    if (plannedStop) {
+      jobs.requeue(jobId, attempt, "handler " + serverName + " stopped (drained first: a planned restart; not counted)");
+    } else {
+      jobs.requeueCounted(jobId, attempt, maxAttempts, "handler " + serverName + " stopped");
+    }
   }
 }

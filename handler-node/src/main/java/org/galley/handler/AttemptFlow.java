@@ -44,6 +44,8 @@ final class AttemptFlow {
   private final Duration endBatchDelay;
   /** The starts of a claim are being taken in: their ends are written together afterwards. */
   private boolean holdingEnds;
+  /** Attempts the last ownership check did not find in the table. */
+  private OwnershipCheck ownership = OwnershipCheck.initial();
   /** An adoption of released attempts is under way. */
   private boolean adopting;
   /** Most released attempts one adoption takes. */
@@ -263,6 +265,17 @@ final class AttemptFlow {
     // Held in the table but nothing of it here: a start that failed for good, or a claim whose
     // answer is still on its way (its start then loses to this, and the work is killed).
     steps.inBackground("deleting job " + m.jobId(), () -> attempts.ends().endUnstarted(m.jobId(), m.attempt(), StopReason.CANCEL));
+  }
+
+  /** The ownership check: work the table gave to another attempt is stopped, and nothing is written for it. */
+  void onHeld(HandlerActor.Held m) {
+    OwnershipCheck.Result r = ownership.check(state.slots(), m.jobs());
+    ownership = r.next();
+    for (JobSlot slot : r.disowned()) {
+      log.warn("job {} attempt {} is no longer this handler's in the job table (requeued while this handler was "
+          + "frozen or cut off): stopping its work, writing nothing", slot.jobId(), slot.attempt());
+      apply(state.stop(slot.jobId(), StopReason.DISOWNED));
+    }
   }
 
   void onOutputTooLarge(OutputTooLarge m) {

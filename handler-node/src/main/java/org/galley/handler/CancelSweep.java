@@ -17,8 +17,11 @@ import org.galley.protocol.JobState;
  * The fallback for lost cancel messages, a child of the {@link HandlerActor}: every
  * {@code cancel-check-interval} it reads the jobs the table says this handler holds and tells the
  * handler about those marked {@code deleting}, as Galaxy's handlers poll their stop queue. A lost
- * message thus delays a kill by at most one interval. It owns nothing: it stops and starts again
- * with its handler, and the table is read afresh every time.
+ * message thus delays a kill by at most one interval. The same read is the handler's ownership check:
+ * the handler learns which attempts the table still gives it ({@link HandlerActor.Held}) and stops
+ * those it runs that the table gave to another attempt ({@link OwnershipCheck}). One statement per
+ * interval for all its jobs. It owns nothing: it stops and starts again with its handler, and the
+ * table is read afresh every time.
  */
 final class CancelSweep {
   private CancelSweep() {}
@@ -46,6 +49,9 @@ final class CancelSweep {
             } else {
               m.jobs().stream().filter(j -> j.state() == JobState.DELETING)
                   .forEach(j -> handler.tell(new HandlerActor.Deleting(j.id(), j.attempt())));
+              java.util.Map<Long, Integer> held = new java.util.HashMap<>();
+              m.jobs().forEach(j -> held.put(j.id(), j.attempt()));
+              handler.tell(new HandlerActor.Held(held));
             }
             return Behaviors.same();
           })

@@ -60,6 +60,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
   /** The table says this job of ours is being cancelled ({@link CancelSweep}). */
   record Deleting(long jobId, int attempt) implements HandlerCommand, NoSerializationVerificationNeeded {}
 
+  /** The jobs (id to attempt) the table says this handler holds ({@link CancelSweep}): the ownership check. */
+  record Held(java.util.Map<Long, Integer> jobs) implements HandlerCommand, NoSerializationVerificationNeeded {}
+
   /** The working directory of this running attempt holds more than the output size limit ({@link OutputSizeWatch}). */
   record OutputTooLarge(long jobId, int attempt, long bytes) implements HandlerCommand, NoSerializationVerificationNeeded {}
 
@@ -160,6 +163,7 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
         .onMessage(Retry.class, this::onRetry)
         .onMessage(CancelJob.class, m -> run(() -> flow.onCancelJob(m.jobId())))
         .onMessage(Deleting.class, m -> run(() -> flow.onDeleting(m)))
+        .onMessage(Held.class, m -> run(() -> flow.onHeld(m)))
         .onMessage(OutputTooLarge.class, m -> run(() -> flow.onOutputTooLarge(m)))
         .onMessage(ReportCapacity.class, this::onReportCapacity)
         .onMessage(Describe.class, this::onDescribe)
@@ -230,6 +234,9 @@ public final class HandlerActor extends AbstractBehavior<HandlerCommand> {
 
   private Behavior<HandlerCommand> onStop(Stop m) {
     boolean first = !flow.state.stopping();
+    if (first && flow.state.drained()) {
+      attempts.ends().stopIsPlanned();
+    }
     if (first) {
       flow.state = flow.state.stopTakingWork();
       pools.unlist();

@@ -96,9 +96,8 @@ public final class HandlerNode {
 
   /**
    * The first step of a handler process, before its database and actor system start: takes the
-   * jobs directory and starts the heartbeat and the orphan watchdog. A restarted handler thus
-   * beats again within a second of its JVM starting, so the previous JVM's watchdog lets the jobs
-   * this handler is about to adopt live. Close it if the process does not get to {@code start}.
+   * jobs directory and starts the heartbeat and the orphan watchdog, so that jobs are never started
+   * unguarded. Close it if the process does not get to {@code start}.
    */
   public static Prepared prepare(HandlerSettings settings) {
     try {
@@ -166,6 +165,9 @@ public final class HandlerNode {
         claiming.tablePoll(node), claiming.outputSize());
     ActorRef<DispatchProtocol.HandlerCommand> handler = system.systemActorOf(HandlerActor.create(setup),
         "galley-handler", Props.empty());
+    if (system.settings().config().getString("pekko.actor.provider").equals("cluster")) {
+      system.systemActorOf(IsolationFence.create(watchdog::killAll), "galley-isolation-fence", Props.empty());
+    }
     HandlerNode started = new HandlerNode(system, handler, settings, watchdog, stopTimeout, runners);
     shutdown.addTask(STOP_PHASE, "galley-handler-give-back-jobs", started::stopForShutdown);
     return started;
@@ -194,12 +196,20 @@ public final class HandlerNode {
     return stop(settings.shutdownGrace());
   }
 
-  /** The coordinated-shutdown task: at once for Ctrl-C or a downed node, gracefully otherwise. */
+  /**
+   * The coordinated-shutdown task: at once for Ctrl-C or a downed node, gracefully otherwise. A
+   * downed node's jobs are requeued elsewhere {@code galley.jobs.requeue-delay} after the cluster
+   * downed it, so its processes get SIGKILL from the watchdog at once, not SIGTERM and a kill grace;
+   * they then end as lost and are given back (a write the reaper's requeue may have fenced off).
+   */
   private CompletionStage<Done> stopForShutdown() {
-    boolean now = CoordinatedShutdown.get(system).getShutdownReason()
-        .filter(r -> r == FastStop.INSTANCE || r == CoordinatedShutdown.clusterDowningReason())
-        .isPresent();
-    return now ? stopNow() : stopGracefully();
+    java.util.Optional<CoordinatedShutdown.Reason> reason = CoordinatedShutdown.get(system).getShutdownReason();
+    if (reason.filter(r -> r == CoordinatedShutdown.clusterDowningReason()).isPresent()) {
+      log.warn("this node was downed: killing every job here at once; the cluster runs them elsewhere");
+      watchdog.killAll();
+      return stopNow();
+    }
+    return reason.filter(r -> r == FastStop.INSTANCE).isPresent() ? stopNow() : stopGracefully();
   }
 
   /**

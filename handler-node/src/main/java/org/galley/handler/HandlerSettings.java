@@ -37,7 +37,7 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
 
   /** What the stop needs beyond the graces: a few database writes per job and a margin. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(3);
-  /** The heartbeat is touched every second and its age read in whole seconds. */
+  /** The JVM beats every second; a timeout this short would take a busy second for a frozen JVM. */
   static final Duration MIN_ORPHAN_TIMEOUT = Duration.ofSeconds(2);
 
   public HandlerSettings {
@@ -60,7 +60,7 @@ public record HandlerSettings(int workers, Path jobsDir, Duration cancelCheckInt
     new org.galley.handler.runner.AttemptName(clusterName, 1, 1); // checks the name
     if (orphanTimeout.compareTo(MIN_ORPHAN_TIMEOUT) <= 0) {
       throw new IllegalArgumentException("galley.handler.orphan-timeout must be more than "
-          + MIN_ORPHAN_TIMEOUT.toSeconds() + " s (the heartbeat is touched every second), got " + orphanTimeout);
+          + MIN_ORPHAN_TIMEOUT.toSeconds() + " s (the JVM beats every second), got " + orphanTimeout);
     }
   }
 

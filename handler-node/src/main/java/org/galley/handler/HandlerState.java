@@ -52,7 +52,12 @@ public record HandlerState(
     /** The handler stops: the attempt is given back ({@code new}, next attempt). */
     SHUTDOWN,
     /** Its working directory outgrew {@code galley.jobs.output-size}: it ends in error saying so. */
-    OUTPUT_SIZE
+    OUTPUT_SIZE,
+    /**
+     * The job table no longer gives this attempt to this handler (it was requeued while the handler
+     * was frozen or cut off): its work is stopped and nothing is written at its end.
+     */
+    DISOWNED
   }
 
   /**
@@ -155,12 +160,13 @@ public record HandlerState(
 
   /**
    * Asks to stop one attempt. A cancel also overrides a shutdown (the job is then deleted, not given
-   * back). Work is killed once: only a running attempt that was not stopping yet is returned to kill;
+   * back); being disowned overrides everything (the job is no longer this handler's to record). Work is killed once: only a running attempt that was not stopping yet is returned to kill;
    * a starting one is killed when it has started; an ending one is left to finish.
    */
   public Change stop(long jobId, StopReason reason) {
     JobSlot slot = slots.get(jobId);
-    if (slot == null || reason == StopReason.NONE || slot.stop() == reason || slot.stop() == StopReason.CANCEL) {
+    if (slot == null || reason == StopReason.NONE || slot.stop() == reason || slot.stop() == StopReason.DISOWNED
+        || (slot.stop() == StopReason.CANCEL && reason != StopReason.DISOWNED)) {
       return new Change(this, List.of());
     }
     JobSlot stopped = slot.with(reason);

@@ -181,7 +181,9 @@ final class HandlerSteps {
    */
   void kill(JobSlot slot) {
     RunningJob work = slot.work();
-    if (slot.stop() == HandlerState.StopReason.SHUTDOWN) {
+    // Disowned work that outlives the handler (a Slurm job) is another handler's to watch or stop now.
+    if (slot.stop() == HandlerState.StopReason.SHUTDOWN
+        || (slot.stop() == HandlerState.StopReason.DISOWNED && work.outlivesHandler())) {
       inBackground("letting go of job " + slot.jobId() + " (" + work.externalId() + ")", work::detach);
     } else {
       inBackground("killing job " + slot.jobId() + " (" + work.externalId() + ")", work::kill);

@@ -107,7 +107,7 @@ final class Recovery {
     } else {
       String why = ((Recovered.Gone) found).why();
       log.info("job {} attempt {}: {}; requeued", job.id(), job.attempt(), why);
-      jobs.requeue(job.id(), job.attempt(), job.state() == JobState.QUEUED
+      attempts.ends().lost(job.id(), job.attempt(), job.state() == JobState.QUEUED
           ? "handler " + serverName + " restarted before the job started" : lostInfo(serverName));
     }
     return Optional.empty();

@@ -133,6 +133,27 @@ class HandlerRecoveryIT extends HandlerFixture {
   }
 
   @Test
+  void aJobThatKeepsBeingLostWithItsHandlerEndsInErrorOnItsLastAttemptSayingSo() throws Exception {
+    Tool tool = HandlerHarness.TOOLS.find("gate").orElseThrow();
+    Job job = store.insert(new NewJob("alice", "gate", tool.version(), ToolRegistry.validate(tool, Map.of()), "pool-h-poison"));
+    for (int attempt = 1; attempt <= 2; attempt++) { // lost twice already, with other handlers
+      assertEquals(1, store.claimNew("pool-h-poison", "elsewhere", 1).size());
+      assertTrue(store.requeueCounted(job.id(), attempt, 3, "handler elsewhere left the cluster"));
+    }
+    assertEquals(1, store.claimNew("pool-h-poison", "h-poison", 1).size());
+    Path dir = new JobDirectories(varDir.resolve("jobs")).prepare(job.id(), 3);
+    RunningJob work = previousRunner.start(RunRequest.local(job.id(), 3, dir, ToolRegistry.render(tool, job.inputs(), dir),
+        Optional.empty()));
+    assertTrue(store.markRunning(job.id(), 3, "h-poison", LocalRunner.NAME, work.externalId(), dir.toString()));
+    ProcessGroups.signal(Long.parseLong(work.externalId()), "KILL"); // it died with its handler, a third time
+    assertGroupGone(Long.parseLong(work.externalId()));
+    HandlerHarness h = restart("h-poison", 1);
+    Job last = h.await(job.id(), JobState.ERROR);
+    assertEquals(3, last.attempt());
+    assertEquals(org.galley.core.job.JobStore.lastAttemptInfo("lost when handler h-poison restarted", 3), last.info());
+  }
+
+  @Test
   void aProcessThatNowHoldsTheJobsPidIsNeitherAdoptedNorKilled() throws Exception {
     Job job = runningBefore("h-reused", "gate", Map.of());
     Path dir = Path.of(job.workingDirectory());

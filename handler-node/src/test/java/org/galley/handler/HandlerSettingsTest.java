@@ -19,10 +19,10 @@ class HandlerSettingsTest {
   }
 
   @Test
-  void theDefaultsAreFourWorkersJobsUnderTheVarDirTwoSecondChecksAndGraceHalfAMinuteToStopAndEightSecondsOfOrphans() {
+  void theDefaultsAreFourWorkersJobsUnderTheVarDirTwoSecondChecksAndGraceHalfAMinuteToStopAndThreeAndAHalfSecondsOfOrphans() {
     HandlerSettings s = read("galley.var-dir = /srv/galley");
     assertEquals(new HandlerSettings(4, Path.of("/srv/galley/jobs"), Duration.ofSeconds(2), Duration.ofSeconds(2),
-        Duration.ofSeconds(30), Duration.ofSeconds(8), LocalRunner.ProcessLauncher.PERL), s);
+        Duration.ofSeconds(30), Duration.ofMillis(3500), LocalRunner.ProcessLauncher.PERL), s);
   }
 
   @Test

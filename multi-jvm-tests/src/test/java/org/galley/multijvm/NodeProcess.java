@@ -90,6 +90,22 @@ public final class NodeProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Sends a signal by name (STOP, CONT) with kill(1). */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process k = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
+    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+      throw new AssertionError("kill -s " + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** Waits for the process to exit by itself; its exit code, or fails with the log's tail. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " did not exit within " + timeout + ":\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
   /** SIGTERM, as Ctrl-C or systemd would; waits for the exit code. */
   public int stop(Duration timeout) throws InterruptedException {
     process.destroy();

@@ -26,6 +26,9 @@ public final class TestCluster implements AutoCloseable {
   private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
   private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
   private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+  private final Map<String, Integer> clusterPorts = new LinkedHashMap<>();
+  /** Commands the java command of a node is run through, by node name (see {@link #runInGroup}). */
+  private final Map<String, List<String>> prefixes = new LinkedHashMap<>();
   private boolean secondSeedUsed;
   private final Path stamps;
   private final Path toolsDir;
@@ -78,6 +81,50 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts a handler of the given pools with {@code workers} slots; returns once it is ready. */
   public NodeProcess startHandler(String name, String pools, int workers, String... extra) throws Exception {
+    NodeProcess node = launchHandler(name, pools, workers, extra);
+    awaitReady(name);
+    return node;
+  }
+
+  /** Starts several handlers side by side (cheaper in wall time than one after another); returns once all are ready. */
+  public void startHandlers(List<String> names, String pools, int workers) throws Exception {
+    for (String name : names) {
+      launchHandler(name, pools, workers);
+    }
+    for (String name : names) {
+      awaitReady(name);
+    }
+  }
+
+  /** Restarts several stopped nodes side by side; returns once all are ready. */
+  public void restartAll(List<String> names) throws Exception {
+    for (String name : names) {
+      nodes.get(name).restart();
+    }
+    for (String name : names) {
+      awaitReady(name);
+    }
+  }
+
+  /**
+   * The node of that name, started later, runs with group id {@code gid} (through setpriv(1), as
+   * root): its sockets can then be told apart by a packet filter ({@link Partition}).
+   */
+  public void runInGroup(String name, int gid) {
+    prefixes.put(name, List.of("setpriv", "--regid=" + gid, "--clear-groups", "--"));
+  }
+
+  /** The cluster (Artery) port of a node. */
+  public int clusterPort(String name) {
+    return clusterPorts.get(name);
+  }
+
+  /** Names of the nodes started so far. */
+  public java.util.Set<String> nodeNames() {
+    return nodes.keySet();
+  }
+
+  private NodeProcess launchHandler(String name, String pools, int workers, String... extra) throws Exception {
     boolean firstHandler = !secondSeedUsed;
     secondSeedUsed = true;
     Map<String, String> props = common(name, firstHandler ? secondSeedPort : NodeProcess.freePort());
@@ -87,9 +134,8 @@ public final class TestCluster implements AutoCloseable {
     for (int i = 0; i + 1 < extra.length; i += 2) {
       props.put(extra[i], extra[i + 1]);
     }
-    NodeProcess node = NodeProcess.start(name, dir.resolve("logs"), props);
+    NodeProcess node = NodeProcess.start(name, dir.resolve("logs"), props, prefixes.getOrDefault(name, List.of()));
     nodes.put(name, node);
-    awaitReady(name);
     return node;
   }
 
@@ -200,6 +246,7 @@ public final class TestCluster implements AutoCloseable {
     p.putAll(db.nodeProperties());
     p.put("galley.db.pool-size", "4");
     p.put("galley.cluster.port", Integer.toString(clusterPort));
+    clusterPorts.put(name, clusterPort);
     p.put("galley.cluster.seed-nodes", "127.0.0.1:" + seedPort + ",127.0.0.1:" + secondSeedPort);
     p.put("galley.management.port", Integer.toString(management));
     p.put("galley.admin-key", ADMIN_KEY);
@@ -220,7 +267,7 @@ public final class TestCluster implements AutoCloseable {
   /**
    * {@code stamp}: records "start|tick|end PID NANOS" lines in stamps/TAG.log, ticking every
    * 50 ms for {@code ticks} ticks. {@code stamp_special} and {@code stamp_late} are the same tool
-   * mapped to pools special and late; {@code stamp_h2} is mapped to the handler named h2.
+   * mapped to pools special and late ({@code stamp_cut}: pool cut); {@code stamp_h2} is mapped to the handler named h2.
    * The shell text is constant; tag and ticks are positional arguments.
    */
   private void writeTestTools() throws IOException {
@@ -235,6 +282,7 @@ public final class TestCluster implements AutoCloseable {
         + "  { id = stamp_special, version = \"1\", pool = special, " + argv + ", " + params + " }\n"
         + "  { id = stamp_late, version = \"1\", pool = late, " + argv + ", " + params + " }\n"
         + "  { id = stamp_h2, version = \"1\", handler = h2, " + argv + ", " + params + " }\n"
+        + "  { id = stamp_cut, version = \"1\", pool = cut, " + argv + ", " + params + " }\n"
         + "]\n");
   }
 

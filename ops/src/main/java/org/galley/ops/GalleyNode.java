@@ -170,10 +170,15 @@ public final class GalleyNode {
 
   private static HandlerNode.Prepared prepareHandler(Config config, JobsSettings jobsSettings) {
     HandlerSettings handlerSettings = HandlerSettings.fromConfig(config);
-    if (jobsSettings.orphanGuard().compareTo(handlerSettings.orphanTimeout()) <= 0) {
+    // A frozen handler is seen unreachable no sooner than about the acceptable pause after its last
+    // beat; its watchdog kills orphan-timeout after that beat; the reaper waits orphan-guard after
+    // unreachable. A second of margin.
+    java.time.Duration pause = config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause");
+    if (jobsSettings.orphanGuard().plus(pause).compareTo(handlerSettings.orphanTimeout().plusSeconds(1)) < 0) {
       throw new IllegalArgumentException("galley.jobs.orphan-guard (" + jobsSettings.orphanGuard()
-          + ") must exceed galley.handler.orphan-timeout (" + handlerSettings.orphanTimeout()
-          + "), or a dead handler's jobs could run again while its processes still run");
+          + ") + pekko.cluster.failure-detector.acceptable-heartbeat-pause (" + pause
+          + ") must be at least galley.handler.orphan-timeout (" + handlerSettings.orphanTimeout()
+          + ") + 1s, or a frozen handler's jobs could run again while its processes still run");
     }
     return HandlerNode.prepare(handlerSettings);
   }

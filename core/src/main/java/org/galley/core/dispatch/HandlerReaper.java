@@ -39,11 +39,16 @@ import org.galley.protocol.Roles;
  * Hands back the jobs of handlers that left the cluster: Galaxy strands them until an
  * administrator runs an UPDATE by hand. A cluster singleton, so one node decides.
  *
- * <p>Only removal counts, never mere unreachability: a member is removed after the Split Brain
- * Resolver downed it (or it left), and only then are its jobs requeued under the next attempt,
- * which fences off anything the old attempt still writes — but no sooner than {@link ReapTiming}
- * allows, so the dead handler's orphan watchdog has killed its processes first. A handler that is
- * a member again under the same server name keeps its jobs: it recovers them.
+ * <p>Only a member that is downed or removed counts, never mere unreachability: the Split Brain
+ * Resolver downed it (or it left, or an operator downed it), a decision that cannot be undone (a
+ * downed member is always removed next), and only then are its jobs requeued under the next
+ * attempt, which fences off anything the old attempt still writes — but no sooner than
+ * {@link ReapTiming} allows, so the lost handler's processes are dead first (its orphan watchdog,
+ * or its own downing, killed them). For an unreachable member, acting on the downing rather than
+ * waiting for the removal that follows saves the leader's removal round (about a second); a
+ * reachable member downed by an operator is waited for until removed, which happens only once it
+ * saw its downing (and so killed its jobs). A handler that is a member again
+ * under the same server name keeps its jobs: it recovers them.
  *
  * <p>Events missed while the singleton moves are caught by reconciliation: every
  * {@code reconcile-interval} (first after {@code reconcile-grace}) handlers holding jobs are
@@ -55,6 +60,8 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   private record MemberRemoved(Member member) implements Command {}
+
+  private record MemberDowned(Member member) implements Command {}
 
   private record MemberUnreachable(Member member) implements Command {}
 
@@ -75,11 +82,16 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   private final TimerScheduler<Command> timers;
   /** When members were first seen unreachable (nanoTime), until they are reachable again or removed. */
   private final Map<UniqueAddress, Long> unreachableSince = new HashMap<>();
+  /** Members downed whose reap is scheduled, until they are removed. */
+  private final Set<UniqueAddress> downed = new HashSet<>();
   private ReapTiming timing;
 
   public static void init(ActorSystem<?> system, JobStore jobs, JobsSettings settings) {
+    // On the oldest web node: a handler killed with -9 must not take the reaper with it (a new one
+    // would find the loss only by reconciliation, reconcile-grace later).
     ClusterSingleton.get(system).init(SingletonActor.of(
-        Behaviors.supervise(create(jobs, settings)).onFailure(SupervisorStrategy.restart()), "handler-reaper"));
+        Behaviors.supervise(create(jobs, settings)).onFailure(SupervisorStrategy.restart()), "handler-reaper")
+        .withSettings(org.apache.pekko.cluster.typed.ClusterSingletonSettings.create(system).withRole(Roles.WEB)));
   }
 
   public static Behavior<Command> create(JobStore jobs, JobsSettings settings) {
@@ -97,6 +109,9 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
         ctx.messageAdapter(ClusterEvent.MemberRemoved.class, e -> new MemberRemoved(e.member())),
         ClusterEvent.MemberRemoved.class));
     cluster.subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.MemberDowned.class, e -> new MemberDowned(e.member())),
+        ClusterEvent.MemberDowned.class));
+    cluster.subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.UnreachableMember.class, e -> new MemberUnreachable(e.member())),
         ClusterEvent.UnreachableMember.class));
     cluster.subscriptions().tell(Subscribe.create(
@@ -110,6 +125,7 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessage(MemberDowned.class, this::onMemberDowned)
         .onMessage(MemberUnreachable.class, m -> {
           unreachableSince.putIfAbsent(m.member().uniqueAddress(), System.nanoTime());
           return this;
@@ -125,17 +141,35 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
         .build();
   }
 
+  /**
+   * Only an unreachable member's downing counts here: a reachable one (downed by an operator) may
+   * not know it yet, and is removed only once it does, so its removal is waited for instead.
+   */
+  private Behavior<Command> onMemberDowned(MemberDowned msg) {
+    Long since = unreachableSince.get(msg.member().uniqueAddress());
+    if (since != null && downed.add(msg.member().uniqueAddress())) {
+      scheduleReap(msg.member(), since, "downed");
+    }
+    return this;
+  }
+
   private Behavior<Command> onMemberRemoved(MemberRemoved msg) {
     Long since = unreachableSince.remove(msg.member().uniqueAddress());
-    if (msg.member().hasRole(Roles.HANDLER)) {
-      Roles.serverName(msg.member().getRoles()).ifPresent(name -> {
-        Duration delay = timing.delayAfterRemoval(System.nanoTime(), Optional.ofNullable(since));
-        getContext().getLog().info("handler {} was removed from the cluster; its jobs are requeued in {} ms "
-            + "unless it is back by then", name, delay.toMillis());
+    if (!downed.remove(msg.member().uniqueAddress())) {
+      scheduleReap(msg.member(), since, "removed from the cluster");
+    }
+    return this;
+  }
+
+  private void scheduleReap(Member member, Long unreachable, String how) {
+    if (member.hasRole(Roles.HANDLER)) {
+      Roles.serverName(member.getRoles()).ifPresent(name -> {
+        Duration delay = timing.delayAfterRemoval(System.nanoTime(), Optional.ofNullable(unreachable));
+        getContext().getLog().info("handler {} was {}; its jobs are requeued in {} ms unless it is back by then",
+            name, how, delay.toMillis());
         timers.startSingleTimer("reap-" + name, new Reap(name), delay);
       });
     }
-    return this;
   }
 
   private Behavior<Command> onReap(Reap msg) {

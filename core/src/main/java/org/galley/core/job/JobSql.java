@@ -102,45 +102,58 @@ final class JobSql {
       """ + RECORD_HISTORY;
 
   /**
-   * Hands an attempt back: the job is new again under the next attempt, so anything the old
-   * attempt still writes is fenced off. A job being cancelled is deleted instead.
+   * Hands an attempt back: the job is new again under the next attempt, so anything the old attempt
+   * still writes is fenced off; a job being cancelled is deleted instead. When the hand-back counts
+   * toward max-attempts and the job has used them (attempts minus {@code free_attempts}, V8), it
+   * ends in error; one that does not count adds a free attempt. The target row is locked first, so
+   * the SET expressions and the guard read the same row.
    */
-  static final String REQUEUE = """
-      WITH changed AS (
+  static final String HAND_BACK = """
+      WITH target AS (
+        SELECT id, state = 'deleting' AS cancelled,
+               ?::boolean AND attempt - free_attempts >= ? AS last                    -- counts, max attempts
+        FROM job WHERE id = ? AND attempt = ? AND state IN ('queued', 'running', 'deleting')  -- id, attempt
+        FOR UPDATE),
+      changed AS (
         UPDATE job SET
-          state = CASE WHEN state = 'deleting' THEN 'deleted' ELSE 'new' END,
-          attempt = CASE WHEN state = 'deleting' THEN attempt ELSE attempt + 1 END,
+          state = CASE WHEN t.cancelled THEN 'deleted' WHEN t.last THEN 'error' ELSE 'new' END,
+          attempt = CASE WHEN t.cancelled OR t.last THEN job.attempt ELSE job.attempt + 1 END,
+          free_attempts = CASE WHEN t.cancelled OR t.last OR ? THEN job.free_attempts ELSE job.free_attempts + 1 END,  -- counts
           -- A job preset to this handler stays its own: it claims it again once back, and if it
           -- never comes back the reaper releases it (RELEASE_PRESET).
-          handler = CASE WHEN state = 'deleting' OR assign_with IN ('db-preassign', 'db-self', 'mem-self') THEN handler END,
-          end_time = CASE WHEN state = 'deleting' THEN now() END,
-          runner = NULL, external_id = NULL, external_name = NULL, exit_code = NULL, start_time = NULL,
-          info = ?, update_time = now()                                            -- info
-        WHERE id = ? AND attempt = ? AND state IN ('queued', 'running', 'deleting')  -- id, attempt
-        RETURNING id, attempt, state, handler, info)
+          handler = CASE WHEN t.cancelled OR t.last OR job.assign_with IN ('db-preassign', 'db-self', 'mem-self')
+                         THEN job.handler END,
+          end_time = CASE WHEN t.cancelled OR t.last THEN now() END,
+          runner = CASE WHEN t.last THEN job.runner END,
+          external_id = CASE WHEN t.last THEN job.external_id END,
+          external_name = NULL, exit_code = NULL,
+          start_time = CASE WHEN t.last THEN job.start_time END,
+          info = CASE WHEN t.last THEN ? ELSE ? END, update_time = now()             -- info if it was the last, info
+        FROM target t WHERE job.id = t.id
+        RETURNING job.id, job.attempt, job.state, job.handler, job.info)
       """ + RECORD_HISTORY;
 
   /**
    * Requeues every job a removed handler held, in one statement: a job being cancelled is
-   * deleted, one that used its last attempt ends in error, the rest are new under the next
-   * attempt. All SET expressions read the row as it was.
+   * deleted, one that used its last counted attempt (attempts minus free ones, V8) ends in error,
+   * the rest are new under the next attempt. All SET expressions read the row as it was.
    */
   static final String REQUEUE_ALL_HELD_BY = """
       WITH changed AS (
         UPDATE job SET
-          state = CASE WHEN state = 'deleting' THEN 'deleted' WHEN attempt >= ? THEN 'error' ELSE 'new' END,  -- max attempts
-          attempt = CASE WHEN state = 'deleting' OR attempt >= ? THEN attempt ELSE attempt + 1 END,          -- max attempts
-          handler = CASE WHEN state = 'deleting' OR attempt >= ? THEN handler END,                           -- max attempts
+          state = CASE WHEN state = 'deleting' THEN 'deleted' WHEN attempt - free_attempts >= ? THEN 'error' ELSE 'new' END,  -- max attempts
+          attempt = CASE WHEN state = 'deleting' OR attempt - free_attempts >= ? THEN attempt ELSE attempt + 1 END,          -- max attempts
+          handler = CASE WHEN state = 'deleting' OR attempt - free_attempts >= ? THEN handler END,                           -- max attempts
           -- The process of a db-self/mem-self job is gone: the pool's cluster dispatcher places it.
           assign_with = CASE WHEN assign_with IN ('db-self', 'mem-self') THEN 'cluster' ELSE assign_with END,
-          end_time = CASE WHEN state = 'deleting' OR attempt >= ? THEN now() END,                            -- max attempts
+          end_time = CASE WHEN state = 'deleting' OR attempt - free_attempts >= ? THEN now() END,                            -- max attempts
           info = CASE WHEN state = 'deleting' THEN info
-                      WHEN attempt >= ? THEN ? || ' after ' || attempt || ' attempt(s)'                      -- max attempts, reason
+                      WHEN attempt - free_attempts >= ? THEN ?                                                       -- max attempts, reason if the last
                       ELSE ? END,                                                                            -- reason
-          runner = CASE WHEN attempt >= ? THEN runner END,                                                   -- max attempts
-          external_id = CASE WHEN attempt >= ? THEN external_id END,                                         -- max attempts
+          runner = CASE WHEN attempt - free_attempts >= ? THEN runner END,                                                   -- max attempts
+          external_id = CASE WHEN attempt - free_attempts >= ? THEN external_id END,                                         -- max attempts
           external_name = NULL,
-          start_time = CASE WHEN attempt >= ? THEN start_time END,                                           -- max attempts
+          start_time = CASE WHEN attempt - free_attempts >= ? THEN start_time END,                                           -- max attempts
           update_time = now()
         WHERE handler = ? AND state IN ('queued', 'running', 'deleting')                                     -- handler
         RETURNING *),

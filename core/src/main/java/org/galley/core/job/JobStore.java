@@ -206,9 +206,30 @@ public final class JobStore {
         usage.peakMemoryBytes(), usage.exitSignal(), id, attempt);
   }
 
-  /** Gives an attempt back: {@code new} with the next attempt, or {@code deleted} if it was being cancelled. */
+  /**
+   * Gives an attempt back without counting it toward max-attempts (a free attempt: it never started,
+   * or its handler was drained for a planned restart): {@code new} with the next attempt, or
+   * {@code deleted} if it was being cancelled.
+   */
   public boolean requeue(long id, int attempt, String info) {
-    return update(JobSql.REQUEUE, info, id, attempt);
+    return update(JobSql.HAND_BACK, false, 0, id, attempt, false, info, info);
+  }
+
+  /**
+   * Gives an attempt back counting it toward {@code maxAttempts} (its handler lost it, or stopped
+   * without being drained first): {@code new} with the next attempt, or, if that was the job's last
+   * counted attempt, {@code error} with {@code info} and {@link #lastAttemptInfo}; {@code deleted}
+   * if it was being cancelled.
+   */
+  public boolean requeueCounted(long id, int attempt, int maxAttempts, String info) {
+    return update(JobSql.HAND_BACK, true, maxAttempts, id, attempt, true, lastAttemptInfo(info, maxAttempts), info);
+  }
+
+  /** The info of a job that ended in error because an attempt ended so on its last counted attempt. */
+  public static String lastAttemptInfo(String info, int maxAttempts) {
+    return info + ", on its last attempt: each of its galley.jobs.max-attempts (" + maxAttempts
+        + ") attempts was lost with its handler or given back by a stopping one; a job that keeps "
+        + "killing (or being lost with) its handler ends here";
   }
 
   /**
@@ -219,7 +240,7 @@ public final class JobStore {
     // Scheduler jobs outlive the handler: they are released for adoption, not run again.
     runnerSteps().releaseAllHeldBy(handler, reason + "; its scheduler job awaits adoption by another handler of the pool");
     Object m = maxAttempts;
-    return query(JobSql.REQUEUE_ALL_HELD_BY, m, m, m, m, m, reason, reason, m, m, m, handler);
+    return query(JobSql.REQUEUE_ALL_HELD_BY, m, m, m, m, m, lastAttemptInfo(reason, maxAttempts), reason, m, m, m, handler);
   }
 
   /** Server names of handlers that hold jobs now. */

@@ -243,8 +243,46 @@ class JobStoreIT {
     store.requeueAllHeldBy("gone-again", 2, "handler gone-again was removed");
     Job last = store.find(running.id()).orElseThrow();
     assertEquals(JobState.ERROR, last.state(), "the second attempt was the last");
-    assertEquals("handler gone-again was removed after 2 attempt(s)", last.info());
+    assertEquals(JobStore.lastAttemptInfo("handler gone-again was removed", 2), last.info());
+    assertTrue(last.info().contains("keeps killing (or being lost with) its handler"), last.info());
     assertEquals(2, last.attempt());
+  }
+
+  @Test
+  void countedHandBacksEndAJobOnItsLastAttemptFreeOnesNeverDo() {
+    String pool = "p-counted";
+    Job job = submit(pool);
+    // Three free hand-backs (never started, or a drained handler's planned restart): attempt 4, still new.
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      store.claimNew(pool, "h1", 1);
+      assertTrue(store.requeue(job.id(), attempt, "handler h1 stopped (drained first)"));
+    }
+    assertEquals(JobState.NEW, store.find(job.id()).orElseThrow().state());
+    assertEquals(4, store.find(job.id()).orElseThrow().attempt());
+    // Counted: attempts 4 and 5 are the 1st and 2nd that count; with max-attempts 3 the third ends it.
+    for (int attempt = 4; attempt <= 5; attempt++) {
+      store.claimNew(pool, "h1", 1);
+      assertTrue(store.requeueCounted(job.id(), attempt, 3, "lost when handler h1 restarted"));
+      assertEquals(JobState.NEW, store.find(job.id()).orElseThrow().state(), "attempt " + attempt);
+    }
+    store.claimNew(pool, "h1", 1);
+    assertTrue(store.requeueCounted(job.id(), 6, 3, "lost when handler h1 restarted"));
+    Job last = store.find(job.id()).orElseThrow();
+    assertEquals(JobState.ERROR, last.state(), "a job that keeps killing its handler stops bouncing");
+    assertEquals(6, last.attempt());
+    assertEquals("h1", last.handler());
+    assertEquals(JobStore.lastAttemptInfo("lost when handler h1 restarted", 3), last.info());
+    assertFalse(store.requeueCounted(job.id(), 6, 3, "again"), "terminal");
+    // The reaper counts the same way: a free attempt does not count there either.
+    Job other = submit(pool);
+    store.claimNew(pool, "h2", 1);
+    assertTrue(store.requeue(other.id(), 1, "free"));
+    store.claimNew(pool, "h2", 1);
+    store.requeueAllHeldBy("h2", 2, "handler h2 left the cluster");
+    assertEquals(JobState.NEW, store.find(other.id()).orElseThrow().state(), "attempt 2 is the first that counts");
+    store.claimNew(pool, "h3", 1);
+    store.requeueAllHeldBy("h3", 2, "handler h3 left the cluster");
+    assertEquals(JobState.ERROR, store.find(other.id()).orElseThrow().state());
   }
 
   @Test

@@ -143,7 +143,8 @@ final class AdoptedProcess implements RunningJob {
       ProcessGroups.signal(leader.pid(), "KILL"); // what the job left running dies with it
     }
     ResourceUsage used = ResourceUsage.read(dir);
-    return stopCause.outcome(LocalRunner.readExitCode(dir).orElse(null), walltime, "it ended without an exit code")
+    Integer code = LocalRunner.readExitCode(dir).orElse(null);
+    return stopCause.outcome(dir, code != null, code, walltime, "it ended without an exit code")
         .withUsage(startTime.map(t -> used.withRuntime(Duration.between(t, clock.instant()))).orElse(used));
   }
 }

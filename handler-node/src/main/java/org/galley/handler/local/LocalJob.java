@@ -125,7 +125,7 @@ final class LocalJob implements RunningJob {
     if (written.isEmpty() && status != null && status > 128) {
       used = used.orSignal(status - 128); // the leader died of it with the tool (a kill of its group), saying nothing
     }
-    return stopCause.outcome(written.orElse(status), walltime,
+    return stopCause.outcome(dir, written.isPresent(), written.orElse(status), walltime,
         "it ended without an exit code while its launcher was gone").withUsage(used);
   }
 }

@@ -1,5 +1,7 @@
 package org.galley.handler.local;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +25,19 @@ final class StopCause {
    * @param lostWhy the info of a job that ended by itself without an exit code
    */
   RunOutcome outcome(Integer code, Optional<Duration> walltime, String lostWhy) {
+    return outcome(null, false, code, walltime, lostWhy);
+  }
+
+  /**
+   * As above for the group of directory {@code dir}: when it left no {@code exit_code} ({@code
+   * written} false) and the orphan watchdog marked it killed ({@link OrphanWatchdog#KILLED_MARK}:
+   * this JVM was frozen, or downed), the attempt is lost, to run again, whatever else stopped it.
+   */
+  RunOutcome outcome(Path dir, boolean written, Integer code, Optional<Duration> walltime, String lostWhy) {
+    if (dir != null && !written && Files.exists(dir.resolve(OrphanWatchdog.KILLED_MARK))) {
+      return new RunOutcome(RunOutcome.Ending.LOST, null,
+          "killed by the orphan watchdog: its handler JVM had stopped beating, died or was downed");
+    }
     RunOutcome.Ending why = cause.get();
     if (why == RunOutcome.Ending.WALLTIME_EXCEEDED) {
       return new RunOutcome(why, code, "walltime of " + walltime.orElseThrow().toSeconds() + " s exceeded");

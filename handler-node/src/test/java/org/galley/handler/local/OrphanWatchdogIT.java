@@ -61,7 +61,7 @@ class OrphanWatchdogIT {
   }
 
   @Test
-  void killsTheMarkedGroupsOnlyOnceTheHeartbeatIsOlderThanTheTimeoutAndLeavesStrangersAlone() throws Exception {
+  void aJvmThatStopsBeatingHasTheMarkedGroupsKilledAfterTheTimeoutStrangersLiveAndTheWatchdogGoesOn() throws Exception {
     ProcessIdentity job = fakeAttempt("1");
     ProcessIdentity stranger = fakeAttempt("2");
     // The pid is marked with another start time: a process that got the pid of a job long gone.
@@ -69,34 +69,62 @@ class OrphanWatchdogIT {
     OrphanWatchdog w = start(TIMEOUT);
     assertTrue(running(w.pid()));
 
-    Eventually.holdsFor(TIMEOUT.plusSeconds(2), () -> assertTrue(job.alive(), "killed while the heartbeat is fresh"));
+    Eventually.holdsFor(TIMEOUT.plusSeconds(1), () -> assertTrue(job.alive(), "killed while the JVM beats"));
     long stopped = System.nanoTime();
-    w.close(); // the JVM stops beating, as if killed
+    w.beating(false); // frozen: alive, the pipe open, no beats
 
     Eventually.within(DEADLINE, () -> assertFalse(job.alive()));
     Duration after = Duration.ofNanos(System.nanoTime() - stopped);
-    // The last beat was at most a second before the close, and ages are counted in whole seconds.
-    assertTrue(after.compareTo(TIMEOUT.minusSeconds(1)) >= 0, "killed " + after + " after the last beats");
+    // The last beat was at most a second before.
+    assertTrue(after.compareTo(TIMEOUT.minusSeconds(1)) >= 0, "killed " + after + " after the beats stopped");
     Eventually.within(DEADLINE, () -> assertEquals(List.of(), ProcessTable.livingMembers(job.pid())));
-    Eventually.within(DEADLINE, () -> assertFalse(running(w.pid()), "the watchdog exits once it fired"));
+    assertTrue(Files.exists(jobsDir.resolve("1").resolve(OrphanWatchdog.KILLED_MARK)), "the JVM learns it was killed");
+    assertFalse(Files.exists(jobsDir.resolve("2").resolve(OrphanWatchdog.KILLED_MARK)));
     assertTrue(stranger.alive(), "the process whose start time does not match lives");
     assertTrue(Files.readString(jobsDir.resolve(".watchdog.log")).contains("killed process group " + job.pid()));
+
+    w.beating(true); // the JVM wakes up: the watchdog still guards what it starts next
+    ProcessIdentity next = fakeAttempt("3");
+    Eventually.holdsFor(TIMEOUT.plusSeconds(1), () -> assertTrue(next.alive(), "killed while the JVM beats again"));
+    assertTrue(running(w.pid()));
   }
 
   @Test
-  void aWatchdogOfANewerHandlerJvmTakesOverAndTheOldOneExitsWithoutKilling() throws Exception {
-    ProcessIdentity job = fakeAttempt("7");
-    OrphanWatchdog first = start(Duration.ofSeconds(8));
-    first.close(); // the first JVM dies; a new one starts at once
-    OrphanWatchdog second = start(Duration.ofSeconds(8));
-    Eventually.within(DEADLINE, () -> assertFalse(running(first.pid()), "the first watchdog exits"));
-    assertTrue(running(second.pid()));
-    assertTrue(job.alive(), "a quick restart leaves the jobs to adopt");
-    assertEquals(Long.toString(second.pid()), Files.readString(jobsDir.resolve(OrphanWatchdog.OWNER)).trim());
+  void aDeadJvmsJobsDieAtOnceEvenIfAHandlerRestartsOnTheDirectory() throws Exception {
+    ProcessIdentity job = fakeAttempt("4");
+    OrphanWatchdog w = start(Duration.ofSeconds(30));
+    long died = System.nanoTime();
+    w.close(); // the pipe's end: as when the kernel closes it for a JVM killed -9
+    OrphanWatchdog successor = start(Duration.ofSeconds(30));
+    Eventually.within(DEADLINE, () -> assertFalse(job.alive()));
+    Duration after = Duration.ofNanos(System.nanoTime() - died);
+    assertTrue(after.compareTo(Duration.ofSeconds(2)) <= 0, "killed only " + after + " after the JVM died");
+    assertTrue(Files.exists(jobsDir.resolve("4").resolve(OrphanWatchdog.KILLED_MARK)));
+    Eventually.within(DEADLINE, () -> assertFalse(running(w.pid()), "the watchdog of a dead JVM exits once it fired"));
+    assertTrue(running(successor.pid()));
+  }
 
-    second.dismiss(); // a clean stop
-    Eventually.within(DEADLINE, () -> assertFalse(running(second.pid()), "a dismissed watchdog exits"));
+  @Test
+  void aDownedNodeHasItsJobsKilledAtOnce() throws Exception {
+    ProcessIdentity job = fakeAttempt("5");
+    OrphanWatchdog w = start(Duration.ofSeconds(30));
+    long asked = System.nanoTime();
+    w.killAll();
+    Eventually.within(DEADLINE, () -> assertFalse(job.alive()));
+    assertTrue(Duration.ofNanos(System.nanoTime() - asked).compareTo(Duration.ofSeconds(2)) < 0);
+    assertTrue(Files.exists(jobsDir.resolve("5").resolve(OrphanWatchdog.KILLED_MARK)));
+    assertTrue(running(w.pid()), "it goes on watching");
+  }
+
+  @Test
+  void aDismissedWatchdogExitsWithoutKillingAlsoWhenItsJvmEnds() throws Exception {
+    ProcessIdentity job = fakeAttempt("7");
+    OrphanWatchdog w = start(Duration.ofSeconds(8));
+    w.dismiss(); // a clean stop: every job ended or was given back
+    w.close();
+    Eventually.within(DEADLINE, () -> assertFalse(running(w.pid()), "a dismissed watchdog exits"));
     assertTrue(job.alive());
+    assertFalse(Files.exists(jobsDir.resolve("7").resolve(OrphanWatchdog.KILLED_MARK)));
   }
 
   @Test
