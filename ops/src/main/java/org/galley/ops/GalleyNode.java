@@ -222,6 +222,7 @@ public final class GalleyNode {
               new Assignment(jobsSettings.assignWith(), node, StaticHandlers.fromConfig(config), new SecureRandom(),
                   name -> isUpMember(cluster, name)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      readiness.require("member", () -> NodeChecks.memberUp(system));
       readiness.require("database", () -> NodeChecks.databaseAnswers(system, db.dataSource()));
     }
     ManagementAccess managementAccess = null;

@@ -31,6 +31,15 @@ final class NodeChecks {
         .thenApply(l -> l.getServiceInstances(key).stream().anyMatch(ref -> ref.path().address().hasLocalScope()));
   }
 
+  /**
+   * Web: this member is Up. A web node that answers while still joining is a trap: if the only
+   * Up web node dies then, the joining one cannot be moved to Up and the Split Brain Resolver
+   * downs it too (seen in WebFailoverIT once start-up got faster).
+   */
+  static CompletionStage<Boolean> memberUp(ActorSystem<?> system) {
+    return CompletableFuture.completedFuture(Cluster.get(system).selfMember().status() == MemberStatus.up());
+  }
+
   /** Web: the database answers a trivial query within the timeout. */
   static CompletionStage<Boolean> databaseAnswers(ActorSystem<?> system, DataSource dataSource) {
     return CompletableFuture.supplyAsync(() -> {
