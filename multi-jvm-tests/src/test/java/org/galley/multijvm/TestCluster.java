@@ -76,6 +76,9 @@ public final class TestCluster implements AutoCloseable {
     nodes.put(name, node);
     httpPorts.put(name, http);
     node.awaitHttp("http://127.0.0.1:" + http + "/api/version", Duration.ofSeconds(120));
+    // Answering HTTP is not being a member: /ready also waits until it is Up (a test that kills the
+    // other web node while this one is still joining would see the Split Brain Resolver down it).
+    awaitReady(name);
     return api(name);
   }
 
