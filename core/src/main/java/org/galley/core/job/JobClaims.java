@@ -59,7 +59,11 @@ final class JobClaims {
         FROM owners o CROSS JOIN LATERAL (
           SELECT j.id, j.owner, j.pool FROM job j
           WHERE """ + CLAIMABLE + """
-            AND j.pool = o.pool AND j.owner = o.owner
+            -- The owner as a range, not an equality: with owner fixed the planner may read the
+            -- ORDER BY as "by id" and walk job_pkey from the oldest id, filtering out every finished
+            -- job below the backlog (measured: 77 ms instead of 0.04 for a claim of 16 with 22,000
+            -- finished jobs before 20,000 new ones, ANALYZEd); as a range only job_new_queue gives it.
+            AND j.pool = o.pool AND j.owner >= o.owner AND j.owner <= o.owner
           ORDER BY j.assign_with, j.pool, j.owner, j.id LIMIT (SELECT slack FROM params)) c
         WHERE o.owner IS NOT NULL),
       -- What users and pools hold now, counted once (MATERIALIZED: not once per candidate) and
@@ -73,6 +77,7 @@ final class JobClaims {
       pool_active AS MATERIALIZED (
         SELECT pool, count(*) AS n FROM job WHERE state IN ('queued', 'running')
           AND pool IN (SELECT pool FROM pools WHERE total_cap < 2147483647)
+          AND EXISTS (SELECT 1 FROM pools WHERE total_cap < 2147483647)  -- else not even the index is read
         GROUP BY pool),
       by_user AS (
         SELECT c.*, row_number() OVER (PARTITION BY c.owner ORDER BY c.rn, c.id) AS rn_user FROM candidates c),

@@ -232,15 +232,51 @@ class JobClaimsIT {
         + analyzed.lines().filter(l -> l.contains("Execution Time") || l.startsWith("  Buffers")).toList());
   }
 
+  @ParameterizedTest(name = "generic plan {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void theClaimDoesNotWalkThroughFinishedJobsBelowTheBacklog(boolean generic) throws SQLException {
+    // Half the table finished (lower ids), half new, as in the middle of a burst: the planner,
+    // seeing the owner fixed, once walked job_pkey from the oldest id and filtered every finished job.
+    String pool = "after-finished-" + generic;
+    insert(10_000, "ida", pool, AssignMethod.DB_SKIP_LOCKED, false);
+    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.execute("UPDATE job SET state = 'ok', end_time = now() WHERE pool = '" + pool + "'");
+    }
+    insert(10_000, "ida", pool, AssignMethod.DB_SKIP_LOCKED, false);
+    try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.execute("ANALYZE job");
+    }
+    String plan = explain("EXPLAIN (ANALYZE) ", pool, 16, generic);
+    long mostRemoved = plan.lines().filter(l -> l.contains("Rows Removed by Filter:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll(".*Rows Removed by Filter: (\\d+).*", "$1"))).max().orElse(0);
+    assertTrue(mostRemoved < 1_000, "a scan filtered out " + mostRemoved + " rows:\n" + plan);
+    assertEquals(16, count("SELECT count(*) FROM job WHERE pool = '" + pool + "' AND state = 'queued'"));
+  }
+
   private static String explain(String how) throws SQLException {
+    return explain(how, "backlog", 100, false);
+  }
+
+  private static String explain(String how, String pool, int n, boolean generic) throws SQLException {
     String sql = how + JobClaims.CLAIM.formatted("SKIP LOCKED");
-    try (Connection c = db.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+    try (Connection c = db.dataSource().getConnection(); Statement set = c.createStatement()) {
+      set.execute("SET plan_cache_mode = " + (generic ? "force_generic_plan" : "auto"));
+      try {
+        return explain(c, sql, pool, n);
+      } finally {
+        set.execute("RESET plan_cache_mode");
+      }
+    }
+  }
+
+  private static String explain(Connection c, String sql, String pool, int n) throws SQLException {
+    try (var ps = c.prepareStatement(sql)) {
       ps.setString(1, "h1");
       ps.setString(2, "db-skip-locked");
       ps.setBoolean(3, true);
-      ps.setInt(4, 100);
+      ps.setInt(4, n);
       ps.setInt(5, Integer.MAX_VALUE);
-      ps.setArray(6, c.createArrayOf("text", new Object[] {"backlog"}));
+      ps.setArray(6, c.createArrayOf("text", new Object[] {pool}));
       ps.setArray(7, c.createArrayOf("integer", new Object[] {Integer.MAX_VALUE}));
       ps.setArray(8, c.createArrayOf("integer", new Object[] {Integer.MAX_VALUE}));
       StringBuilder out = new StringBuilder();
