@@ -43,7 +43,7 @@ import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.JobsClaimable;
 import org.galley.ops.management.ManagementAccess;
 import org.galley.ops.management.ManagementServer;
-import org.galley.web.AdminKey;
+import org.galley.web.auth.AdminKey;
 import org.galley.web.WebNode;
 import org.galley.web.WebSettings;
 import org.galley.web.edge.EdgeSettings;
