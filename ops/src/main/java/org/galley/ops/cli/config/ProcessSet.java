@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.galley.ops.cli.ProcessSpec.Kind;
+import org.galley.ops.cli.config.ProcessSpec.Kind;
 
 /**
  * A parsed {@code galley.conf}: where state and logs go, how nodes are started, and the processes
@@ -225,28 +225,28 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
   }
 
   /** {@code timeouts.web-settle}: the pause between web nodes in a graceful restart. */
-  java.time.Duration webSettle() {
+  public java.time.Duration webSettle() {
     return config.getDuration("timeouts.web-settle");
   }
 
-  boolean configuredAdminKey() {
+  public boolean configuredAdminKey() {
     return !config.getString("admin-key").isBlank();
   }
 
-  Path adminKeyFile() {
+  public Path adminKeyFile() {
     return stateDir.resolve("admin.key");
   }
 
-  Path previousAdminKeyFile() {
+  public Path previousAdminKeyFile() {
     return stateDir.resolve("admin.key.previous");
   }
 
-  boolean hasPreviousAdminKey() {
+  public boolean hasPreviousAdminKey() {
     return !configuredAdminKey() && Files.exists(previousAdminKeyFile());
   }
 
   /** Keeps the current key as the previous one and puts a new one in its place (each file written whole, mode 600). */
-  void rotateAdminKey() throws IOException {
+  public void rotateAdminKey() throws IOException {
     String old = adminKey();
     writeOwnerOnly(previousAdminKeyFile(), old);
     byte[] bytes = new byte[24];
@@ -254,7 +254,7 @@ public record ProcessSet(Path configFile, boolean configExists, Config config, P
     writeOwnerOnly(adminKeyFile(), HexFormat.of().formatHex(bytes));
   }
 
-  void dropPreviousAdminKey() throws IOException {
+  public void dropPreviousAdminKey() throws IOException {
     Files.deleteIfExists(previousAdminKeyFile());
   }
 

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.galley.ops.cli.ProcessSpec.Kind;
+import org.galley.ops.cli.config.ProcessSpec.Kind;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /**
  * Runs a process set: starts the database, then the web nodes, then the handlers, each gated on

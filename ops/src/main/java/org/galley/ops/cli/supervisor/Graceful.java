@@ -1,9 +1,9 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.galley.ops.cli.ProcessSpec.Kind;
+import org.galley.ops.cli.config.ProcessSpec.Kind;
 
 /**
  * {@code galley graceful}: restarts every node process one at a time so that nobody notices.

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.galley.ops.cli.ProcessSpec.Kind;
+import org.galley.ops.cli.config.ProcessSpec.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /**
  * One process under the supervisor: its handle and what the supervisor meant it to do. An exit

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +15,10 @@ public record ProcessSpec(String name, Kind kind, String group, List<String> poo
 
   public enum Kind { DB, WEB, HANDLER }
 
-  static final String MARKER = "-Dgalley-cli.process=";
+  public static final String MARKER = "-Dgalley-cli.process=";
 
   /** The java command line; secrets (the admin key) go in the environment, see {@link ProcessSet#environment}. */
-  List<String> command(ProcessSet set) {
+  public List<String> command(ProcessSet set) {
     List<String> cmd = new ArrayList<>();
     cmd.add(set.java());
     cmd.addAll(set.jvmOptions());
@@ -36,11 +36,11 @@ public record ProcessSpec(String name, Kind kind, String group, List<String> poo
     return cmd;
   }
 
-  Path log(ProcessSet set) {
+  public Path log(ProcessSet set) {
     return set.logDir().resolve(name + ".log");
   }
 
-  String roles() {
+  public String roles() {
     return switch (kind) {
       case DB -> "db";
       case WEB -> "web";
@@ -49,7 +49,7 @@ public record ProcessSpec(String name, Kind kind, String group, List<String> poo
   }
 
   /** {@code http://host:port} of its management endpoint, or null for the database. */
-  String managementUrl(ProcessSet set) {
+  public String managementUrl(ProcessSet set) {
     return kind == Kind.DB ? null : "http://" + set.host() + ":" + managementPort;
   }
 }

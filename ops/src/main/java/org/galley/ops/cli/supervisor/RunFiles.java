@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,27 +7,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /**
  * STATE-DIR/run/NAME.run: the pid, state, start time and restart count of a process, written by
  * whoever runs it (the supervisor, or {@code galley exec} under systemd) and read by
  * {@code galley status} and {@code galley stop}, so neither needs the supervisor to answer.
  */
-final class RunFiles {
+public final class RunFiles {
   /** One process as last recorded. */
-  record Run(long pid, String state, long startedMillis, int restarts) {
-    boolean alive(String name) {
+  public record Run(long pid, String state, long startedMillis, int restarts) {
+    public boolean alive(String name) {
       return ProcessHandle.of(pid).filter(h -> isOurs(h, name)).isPresent();
     }
   }
 
   private final Path dir;
 
-  RunFiles(ProcessSet set) {
+  public RunFiles(ProcessSet set) {
     this.dir = set.runDir();
   }
 
-  void write(String name, Run run) {
+  public void write(String name, Run run) {
     try {
       Files.createDirectories(dir);
       Path tmp = dir.resolve(name + ".run.tmp");
@@ -39,7 +41,7 @@ final class RunFiles {
     }
   }
 
-  Optional<Run> read(String name) {
+  public Optional<Run> read(String name) {
     Path f = dir.resolve(name + ".run");
     try {
       String[] p = Files.readString(f, StandardCharsets.UTF_8).trim().split(" ");

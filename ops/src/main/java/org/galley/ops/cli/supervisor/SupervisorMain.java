@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.galley.ops.cli.config.ProcessSet;
 
 /**
  * The supervisor process of {@code galley start}: holds STATE-DIR/run/supervisor.lock (one
@@ -16,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * everything on {@code galley stop} or SIGTERM.
  */
 public final class SupervisorMain {
-  static final String STARTED_FILE = "supervisor.started";
+  public static final String STARTED_FILE = "supervisor.started";
 
   private SupervisorMain() {}
 
@@ -26,7 +27,7 @@ public final class SupervisorMain {
   }
 
   /** Runs the set until stopped; returns the exit code. */
-  static int run(ProcessSet set, PrintStream out) throws Exception {
+  public static int run(ProcessSet set, PrintStream out) throws Exception {
     Files.createDirectories(set.runDir());
     try (FileChannel lockFile = FileChannel.open(set.runDir().resolve("supervisor.lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

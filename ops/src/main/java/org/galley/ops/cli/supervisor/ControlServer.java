@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import org.galley.ops.cli.config.ProcessSet;
 
 /**
  * How the CLI reaches a running supervisor: a loopback HTTP endpoint whose port and token are in

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -146,7 +146,7 @@ public final class ConfigSchema {
   }
 
   /** The effective configuration: each option's value, then its meaning and default. */
-  static String show(ProcessSet set) {
+  public static String show(ProcessSet set) {
     Config c = set.config();
     StringBuilder b = new StringBuilder();
     b.append("# effective configuration of ").append(set.configFile()).append(set.configExists() ? "" : " (no such file: all defaults)")

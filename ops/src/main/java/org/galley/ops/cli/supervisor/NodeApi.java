@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,24 +10,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /**
  * What the CLI asks of running nodes over HTTP: management's {@code /ready}, the API's
  * {@code /api/version}, and, with the admin key, {@code /api/handlers} (running jobs) and drain
  * and undrain. Short timeouts: a node that does not answer is simply not ready.
  */
-final class NodeApi {
+public final class NodeApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private final ProcessSet set;
 
-  NodeApi(ProcessSet set) {
+  public NodeApi(ProcessSet set) {
     this.set = set;
   }
 
   /** Whether management's /ready of the process answers 200. */
-  boolean ready(ProcessSpec p) {
+  public boolean ready(ProcessSpec p) {
     return p.managementUrl(set) != null && status(p.managementUrl(set) + "/ready") == 200;
   }
 
@@ -37,7 +39,7 @@ final class NodeApi {
   }
 
   /** Running jobs per live handler name; empty if no web node answers. */
-  Map<String, Integer> runningJobs() {
+  public Map<String, Integer> runningJobs() {
     Map<String, Integer> out = new HashMap<>();
     try {
       HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(set.publicUrl() + "/api/handlers"))

@@ -1,4 +1,4 @@
-package org.galley.ops.cli;
+package org.galley.ops.cli.supervisor;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,12 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
+import org.galley.ops.cli.config.ProcessSet;
 
 /** The CLI's side of {@link ControlServer}: sends an operation and prints its progress. */
-final class ControlClient {
+public final class ControlClient {
   private final String url;
   private final String token;
-  final long pid;
+  public final long pid;
 
   private ControlClient(String url, String token, long pid) {
     this.url = url;
@@ -26,7 +27,7 @@ final class ControlClient {
   }
 
   /** The running supervisor of the set, if there is one. */
-  static Optional<ControlClient> find(ProcessSet set) {
+  public static Optional<ControlClient> find(ProcessSet set) {
     try {
       String[] p = Files.readString(ControlServer.controlFile(set), StandardCharsets.UTF_8).trim().split(" ");
       long pid = Long.parseLong(p[2]);
@@ -40,7 +41,7 @@ final class ControlClient {
   }
 
   /** Runs the operation and copies its progress to stdout; returns its exit code. */
-  int run(String operation) throws IOException, InterruptedException {
+  public int run(String operation) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url + "/" + operation))
         .header(ControlServer.TOKEN_HEADER, token).POST(HttpRequest.BodyPublishers.noBody()).build(),
