@@ -84,36 +84,12 @@ final class AttemptFlow {
     // Ends that are known already (no-op work, a process that ended before its start was recorded)
     // go into one write together, not the first alone and the rest in the next.
     holdingEnds = true;
-    boolean freed = false;
     try {
-      for (StartDone start : m.starts()) {
-        if (start.ended() != null && start.result() instanceof Attempts.Started started) {
-          endedWithStart(start, started);
-          freed = true;
-        } else {
-          onStartDone(start);
-        }
-      }
+      m.starts().forEach(this::onStartDone);
     } finally {
       holdingEnds = false;
     }
-    if (freed) {
-      host.slotsFreed();
-    }
     recordEnds();
-  }
-
-  /**
-   * Work that had ended when its start was written, and whose end was written right after it: the
-   * slot is free at once. Nothing is killed (it ended); a stop asked for meanwhile changes nothing
-   * (a cancel that reached the table first made the end's write lose, and the job deleted).
-   */
-  private void endedWithStart(StartDone m, Attempts.Started started) {
-    long id = m.job().id();
-    state = state.started(id, started.work(), started.marked()).state();
-    steps.metrics().started(m.job());
-    state = state.freed(id);
-    steps.metrics().ended(m.ended());
   }
 
   void onStartDone(StartDone m) {

@@ -148,54 +148,19 @@ final class Attempts {
   }
 
   /**
-   * What {@link #recordStarts} wrote: the starts by job id, and the ends written right after them
-   * for work that had ended already (by job id).
-   */
-  record Recorded(Map<Long, Started> started, Map<Long, AttemptEnds.End> ended) {}
-
-  /**
    * Records the starts of many launched attempts (the jobs of one claim) in one statement, each
-   * guarded and fenced as {@link #start} does. Work that ended well before its start was written (a
-   * no-op, a process quicker than the write) has its end written at once after, on this thread, in
-   * one more statement ({@link AttemptEnds#recordEnds}): no trip through the actor and the end
-   * batch, whose write may be busy with another claim's ends. If that write fails, those ends go
-   * the usual way (the actor sees the work ended and batches them).
+   * guarded and fenced as {@link #start} does; returns {@link Started} for each, by job id.
    */
-  Recorded recordStarts(List<Launched> launched) {
+  Map<Long, Started> recordStarts(List<Launched> launched) {
     Map<Long, Started> out = new java.util.LinkedHashMap<>();
-    java.util.Set<Long> marked;
     try {
-      marked = runnerSteps.markStartedAll(serverName, launched.stream().map(Launched::start).toList());
+      java.util.Set<Long> marked = runnerSteps.markStartedAll(serverName, launched.stream().map(Launched::start).toList());
+      launched.forEach(l -> out.put(l.job().id(), new Started(l.work(), marked.contains(l.job().id()))));
     } catch (RuntimeException e) {
       // A StoreException, normally; whatever it is, the work runs and must stay held.
       launched.forEach(l -> out.put(l.job().id(), unrecorded(l, e)));
-      return new Recorded(out, Map.of());
     }
-    launched.forEach(l -> out.put(l.job().id(), new Started(l.work(), marked.contains(l.job().id()))));
-    List<AttemptEnds.End> over = launched.stream().filter(l -> marked.contains(l.job().id()))
-        .map(Attempts::endedAlready).flatMap(Optional::stream).filter(AttemptEnds.End::plain).toList();
-    if (over.isEmpty()) {
-      return new Recorded(out, Map.of());
-    }
-    try {
-      ends.recordEnds(over);
-    } catch (RuntimeException e) {
-      log.warn("the ends of {} job(s) that ended as they started could not be written with their starts; "
-          + "they go with the next end batch: {}", over.size(), e.toString());
-      return new Recorded(out, Map.of());
-    }
-    Map<Long, AttemptEnds.End> ended = new java.util.LinkedHashMap<>();
-    over.forEach(e -> ended.put(e.jobId(), e));
-    return new Recorded(out, ended);
-  }
-
-  /** The end of launched work that has ended already, as nobody stopped it. */
-  private static Optional<AttemptEnds.End> endedAlready(Launched l) {
-    java.util.concurrent.CompletableFuture<org.galley.handler.runner.RunOutcome> outcome = l.work().outcome().toCompletableFuture();
-    if (!outcome.isDone() || outcome.isCompletedExceptionally()) {
-      return Optional.empty();
-    }
-    return Optional.of(new AttemptEnds.End(l.job().id(), l.job().attempt(), l.work(), outcome.join(), HandlerState.StopReason.NONE));
+    return out;
   }
 
   /**

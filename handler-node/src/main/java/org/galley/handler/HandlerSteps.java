@@ -34,12 +34,7 @@ final class HandlerSteps {
   /** A claim from the table ({@link TablePoll}) of up to {@code requested} jobs came back. */
   record Polled(int requested, List<Job> jobs, Throwable failure) implements Done {}
 
-  /** {@code ended}: the work had ended already, and its end was written with its start (else null). */
-  record StartDone(Job job, Attempts.Start result, Throwable failure, AttemptEnds.End ended) implements Done {
-    StartDone(Job job, Attempts.Start result, Throwable failure) {
-      this(job, result, failure, null);
-    }
-  }
+  record StartDone(Job job, Attempts.Start result, Throwable failure) implements Done {}
 
   /** The starts of the jobs of one claim, each as its {@link StartDone} would say. */
   record StartsDone(List<StartDone> starts) implements Done {}
@@ -124,16 +119,13 @@ final class HandlerSteps {
     context.pipeToSelf(recorded, (starts, failure) -> new StartsDone(starts));
   }
 
-  /**
-   * Records the launched starts in one statement (and the ends of work that ended already in one
-   * more); the others are passed on as they are. Never throws.
-   */
+  /** Records the launched starts in one statement; the others are passed on as they are. Never throws. */
   private List<StartDone> recordStarts(List<StartDone> launched) {
     List<Attempts.Launched> toRecord = launched.stream().map(StartDone::result)
         .filter(r -> r instanceof Attempts.Launched).map(r -> (Attempts.Launched) r).toList();
-    Attempts.Recorded recorded = attempts.recordStarts(toRecord);
+    java.util.Map<Long, Attempts.Started> started = attempts.recordStarts(toRecord);
     return launched.stream().map(d -> d.result() instanceof Attempts.Launched
-        ? new StartDone(d.job(), recorded.started().get(d.job().id()), null, recorded.ended().get(d.job().id())) : d).toList();
+        ? new StartDone(d.job(), started.get(d.job().id()), null) : d).toList();
   }
 
   /** What a runner says of the work of one attempt, as messages to the handler. */

@@ -110,47 +110,6 @@ class AttemptsIT {
   }
 
   @Test
-  void workThatEndedBeforeItsStartWasWrittenHasItsEndWrittenWithItAndACancelledOneIsNotStarted() throws Exception {
-    Job sleeper = claimedSleep(100);
-    for (int i = 0; i < 3; i++) {
-      store.insert(new NewJob("alice", "noop", "1.0", Map.of(), pool));
-    }
-    List<Job> noops = store.claimNew(pool, HANDLER, 3);
-    assertEquals(3, noops.size());
-    store.cancel(noops.get(2).id());
-    List<Attempts.Launched> launched = new java.util.ArrayList<>();
-    for (Job j : List.of(noops.get(0), noops.get(1), noops.get(2), sleeper)) {
-      launched.add(assertInstanceOf(Attempts.Launched.class, attempts.launch(j, org.galley.handler.runner.Progress.NONE)));
-    }
-    Attempts.Recorded recorded = attempts.recordStarts(launched);
-    assertEquals(java.util.Set.of(noops.get(0).id(), noops.get(1).id()), recorded.ended().keySet(),
-        "the ended no-ops, not the cancelled one nor the sleeper");
-    for (Job j : noops.subList(0, 2)) {
-      assertEquals(JobState.OK, state(j));
-      assertEquals(List.of("new", "queued", "running", "ok"), history(j));
-    }
-    assertFalse(recorded.started().get(noops.get(2).id()).marked(), "cancelled before its start was written");
-    assertEquals(JobState.DELETING, state(noops.get(2)));
-    assertTrue(recorded.started().get(sleeper.id()).marked());
-    assertEquals(JobState.RUNNING, state(sleeper), "its work still runs");
-    recorded.started().get(sleeper.id()).work().kill();
-  }
-
-  private List<String> history(Job job) throws java.sql.SQLException {
-    List<String> states = new java.util.ArrayList<>();
-    try (var c = db.dataSource().getConnection();
-        var ps = c.prepareStatement("SELECT state FROM job_history WHERE job_id = ? ORDER BY id")) {
-      ps.setLong(1, job.id());
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          states.add(rs.getString(1));
-        }
-      }
-    }
-    return states;
-  }
-
-  @Test
   void aStartThatLosesToACancelSaysSoAndTheJobEndsDeleted() throws Exception {
     Job job = claimedSleep(100);
     store.cancel(job.id());
