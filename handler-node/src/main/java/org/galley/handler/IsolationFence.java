@@ -10,11 +10,10 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.galley.core.cluster.Isolation;
 
 /**
  * Kills this handler's local jobs when it can see no other cluster member for {@link #FENCE_AFTER}:
@@ -38,11 +37,6 @@ final class IsolationFence {
   private record Changed(Object event) implements Command {}
 
   private enum Check implements Command { INSTANCE }
-
-  /** True when there are at least two other members and this node sees every one of them unreachable. */
-  static boolean isolated(Set<UniqueAddress> others, Set<UniqueAddress> unreachable) {
-    return others.size() >= 2 && unreachable.containsAll(others);
-  }
 
   static Behavior<Command> create(Runnable killAll) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
@@ -73,7 +67,7 @@ final class IsolationFence {
               context.getLog().warn("this handler was downed: killing its jobs at once");
               kill.run();
             }
-            if (isolated(others(cluster), unreachable)) {
+            if (Isolation.isolated(Isolation.others(cluster), unreachable)) {
               if (!timers.isTimerActive("check") && !fenced[0]) {
                 timers.startSingleTimer("check", Check.INSTANCE, FENCE_AFTER);
               }
@@ -84,7 +78,7 @@ final class IsolationFence {
             return Behaviors.same();
           })
           .onMessageEquals(Check.INSTANCE, () -> {
-            if (isolated(others(cluster), unreachable) && !fenced[0]) {
+            if (Isolation.isolated(Isolation.others(cluster), unreachable) && !fenced[0]) {
               context.getLog().warn("this handler has seen no other cluster member for {} ms: killing its jobs, "
                   + "which the others are about to run elsewhere", FENCE_AFTER.toMillis());
               kill.run();
@@ -93,18 +87,5 @@ final class IsolationFence {
           })
           .build();
     }));
-  }
-
-  private static Set<UniqueAddress> others(Cluster cluster) {
-    UniqueAddress self = cluster.selfMember().uniqueAddress();
-    Set<UniqueAddress> others = new HashSet<>();
-    for (Member m : cluster.state().getMembers()) {
-      MemberStatus s = m.status();
-      if (!m.uniqueAddress().equals(self) && (s == MemberStatus.up() || s == MemberStatus.weaklyUp()
-          || s == MemberStatus.leaving() || s == MemberStatus.joining())) {
-        others.add(m.uniqueAddress());
-      }
-    }
-    return others;
   }
 }

@@ -117,6 +117,11 @@ public final class TestCluster implements AutoCloseable {
     prefixes.put(name, List.of("setpriv", "--regid=" + gid, "--clear-groups", "--"));
   }
 
+  /** The first seed node's address, host:port: the first web node's. */
+  public String firstSeed() {
+    return "127.0.0.1:" + seedPort;
+  }
+
   /** The cluster (Artery) port of a node. */
   public int clusterPort(String name) {
     return clusterPorts.get(name);

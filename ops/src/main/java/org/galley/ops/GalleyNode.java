@@ -22,6 +22,9 @@ import org.galley.core.admin.HandlerDirectory;
 import org.galley.core.cluster.ClusterConfig;
 import org.galley.core.cluster.Readiness;
 import org.galley.core.cluster.ClusterSettings;
+import org.galley.core.cluster.NodeLease;
+import org.galley.core.cluster.NodeLeases;
+import org.galley.core.cluster.SeedJoin;
 import org.galley.core.db.Database;
 import org.galley.core.db.DatabaseSettings;
 import org.galley.core.dispatch.Assignment;
@@ -43,7 +46,7 @@ import org.galley.protocol.DispatchProtocol.CancelJob;
 import org.galley.protocol.DispatchProtocol.JobsClaimable;
 import org.galley.ops.management.ManagementAccess;
 import org.galley.ops.management.ManagementServer;
-import org.galley.web.AdminKey;
+import org.galley.web.auth.AdminKey;
 import org.galley.web.WebNode;
 import org.galley.web.WebSettings;
 import org.galley.web.edge.EdgeSettings;
@@ -187,12 +190,16 @@ public final class GalleyNode {
       ClusterSettings clusterSettings, JobsSettings jobsSettings, ToolRegistry tools, Database db,
       HandlerNode.Prepared handler) throws Exception {
     Cluster cluster = Cluster.get(system);
+    NodeLeases leases = new NodeLeases(db.dataSource(), clusterSettings.leaseTimeout());
     if (clusterSettings.seedNodes().isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else if (SeedJoin.deferred(clusterSettings)) {
+      SeedJoin.start(system, clusterSettings, leases);
     }
+    NodeLease.start(system, leases, clusterSettings);
     JobStore jobs = new JobStore(db.dataSource());
     PoolDispatcher.initSharding(system, jobs, jobsSettings.sweepInterval());
-    HandlerReaper.init(system, jobs, jobsSettings);
+    HandlerReaper.init(system, jobs, jobsSettings, leases);
     ActorRef<Topic.Command<CancelJob>> cancels = ClusterJobEvents.spawnCancelTopic(system);
     ActorRef<Topic.Command<JobsClaimable>> hints = ClusterJobEvents.spawnHintTopic(system);
     ClusterJobEvents events = new ClusterJobEvents(system, cancels, hints);

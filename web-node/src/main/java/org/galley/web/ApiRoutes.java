@@ -3,6 +3,16 @@ package org.galley.web;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.galley.web.auth.UserRoutes;
+import org.galley.web.cluster.ClusterRoutes;
+import org.galley.web.cluster.HandlerRoutes;
+import org.galley.web.cluster.JobLockRoutes;
+import org.galley.web.galaxy.GalaxyRoutes;
+import org.galley.web.http.ErrorCode;
+import org.galley.web.http.ErrorHandling;
+import org.galley.web.http.Json;
+import org.galley.web.jobs.JobRoutes;
+import org.galley.web.jobs.ToolRoutes;
 
 /**
  * Every route under {@code /api}, sealed so that any error, ours or Pekko's, answers in JSON.

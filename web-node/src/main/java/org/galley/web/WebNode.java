@@ -29,6 +29,19 @@ import org.galley.web.edge.TlsContext;
 import org.galley.web.edge.TokenBuckets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.galley.web.auth.AdminKeys;
+import org.galley.web.auth.Auth;
+import org.galley.web.auth.UserRoutes;
+import org.galley.web.auth.UserStore;
+import org.galley.web.cluster.ClusterRoutes;
+import org.galley.web.cluster.HandlerRoutes;
+import org.galley.web.cluster.JobLockRoutes;
+import org.galley.web.galaxy.GalaxyRoutes;
+import org.galley.web.http.Blocking;
+import org.galley.web.http.HttpMetrics;
+import org.galley.web.jobs.JobIntake;
+import org.galley.web.jobs.JobRoutes;
+import org.galley.web.jobs.ToolRoutes;
 
 /**
  * The web role of a process: binds the HTTP API and ties it to coordinated shutdown, so that a

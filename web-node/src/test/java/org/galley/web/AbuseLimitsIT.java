@@ -10,6 +10,7 @@ import org.galley.web.edge.EdgeSettings;
 import org.galley.web.edge.TlsSettings;
 import org.galley.web.edge.TrustedProxies;
 import org.junit.jupiter.api.Test;
+import org.galley.web.auth.Auth;
 
 /**
  * Rate limits against abuse: failed authentications per client address, submissions per user.

@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.galley.web.http.Json;
 import org.galley.web.HttpApiFixture.Reply;
 import org.galley.web.edge.AccessLog;
 import org.galley.web.edge.EdgeSettings;

@@ -27,6 +27,7 @@ import org.galley.web.HttpApiFixture.Reply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.galley.web.http.Json;
 
 /**
  * {@code /api/handlers} against a real drain registry on the test database's journal and fake

@@ -24,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.galley.core.dispatch.JobEvents;
+import org.galley.web.auth.Auth;
+import org.galley.web.http.Json;
+import org.galley.web.jobs.IdempotencyKey;
 
 /** A real HTTP client for a running web node, and the database checks the API tests make. */
 final class HttpApiFixture {

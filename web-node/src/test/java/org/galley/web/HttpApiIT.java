@@ -21,6 +21,9 @@ import org.galley.web.HttpApiFixture.RecordingEvents.Submitted;
 import org.galley.web.HttpApiFixture.Reply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.galley.web.auth.ApiKeys;
+import org.galley.web.auth.UserStore;
+import org.galley.web.http.Json;
 
 /** The HTTP API over real HTTP and a real database: every route doing what it is for. */
 class HttpApiIT extends RunningWebNode {

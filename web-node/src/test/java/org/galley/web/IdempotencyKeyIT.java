@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import org.galley.web.HttpApiFixture.Reply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.galley.web.http.Json;
+import org.galley.web.jobs.IdempotencyKey;
 
 /** Idempotency-Key on POST /api/jobs over real HTTP and PostgreSQL: a retry never makes a second job. */
 class IdempotencyKeyIT extends RunningWebNode {

@@ -12,6 +12,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.galley.web.HttpApiFixture.Reply;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.galley.web.http.Json;
 
 /**
  * Key lifecycle over HTTP on two web nodes sharing one database: a revoked or rotated key, or a

@@ -31,7 +31,9 @@ public final class ClusterConfig {
   /** As {@link #build(Config, NodeSettings, ClusterSettings, Database)}, for a database still starting. */
   public static Config build(Config base, NodeSettings node, ClusterSettings cluster, String dbUrl, String dbUser,
       String dbPassword) {
-    List<String> seeds = cluster.seedNodes().stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList();
+    // The first seed joins once its database tells it whether a cluster runs (SeedJoin).
+    List<String> seeds = SeedJoin.deferred(cluster) ? List.of()
+        : cluster.seedNodes().stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList();
     return ConfigFactory.systemProperties()
         .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(cluster.host()))
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(cluster.port()))

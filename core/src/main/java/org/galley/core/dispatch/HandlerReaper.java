@@ -28,6 +28,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.galley.core.cluster.NodeLeases;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
 import org.galley.core.settings.JobsSettings;
@@ -53,6 +54,14 @@ import org.galley.protocol.Roles;
  * <p>Events missed while the singleton moves are caught by reconciliation: every
  * {@code reconcile-interval} (first after {@code reconcile-grace}) handlers holding jobs are
  * compared with the members, and those absent for the orphan guard are requeued.
+ *
+ * <p>Whichever way a reap comes, it also waits for the handler's lease ({@link NodeLeases}) to
+ * expire: a handler that is no member of this cluster but renews its lease runs in another
+ * cluster on the same database (a first seed founded one), and keeps its jobs. A dead or cut-off
+ * handler stops renewing, so a kill -9 costs nothing here: its lease expires
+ * {@code galley.cluster.lease-timeout} (5 s) after its last renewal, before the downing's reap is
+ * due. The check and the requeue are two statements; a new incarnation of the handler that takes
+ * the lease in between is fenced by the next attempt (its ownership check kills what it started).
  */
 public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command> {
 
@@ -75,7 +84,13 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
 
   private record Reaped(String serverName, List<Job> jobs, Throwable failure) implements Command {}
 
+  private record LeaseRead(String serverName, Duration remaining, Throwable failure) implements Command {}
+
+  /** A handler that renewed its lease through this many waits is alive elsewhere: left to reconciliation. */
+  private static final int MAX_LEASE_WAITS = 3;
+
   private final JobStore jobs;
+  private final NodeLeases leases;
   private final JobsSettings settings;
   private final Executor blocking;
   private final Cluster cluster;
@@ -84,23 +99,27 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   private final Map<UniqueAddress, Long> unreachableSince = new HashMap<>();
   /** Members downed whose reap is scheduled, until they are removed. */
   private final Set<UniqueAddress> downed = new HashSet<>();
+  /** Server names whose reap waits for their lease to expire, with the number of waits so far. */
+  private final Map<String, Integer> leaseWaits = new HashMap<>();
   private ReapTiming timing;
 
-  public static void init(ActorSystem<?> system, JobStore jobs, JobsSettings settings) {
+  public static void init(ActorSystem<?> system, JobStore jobs, JobsSettings settings, NodeLeases leases) {
     // On the oldest web node: a handler killed with -9 must not take the reaper with it (a new one
     // would find the loss only by reconciliation, reconcile-grace later).
     ClusterSingleton.get(system).init(SingletonActor.of(
-        Behaviors.supervise(create(jobs, settings)).onFailure(SupervisorStrategy.restart()), "handler-reaper")
+        Behaviors.supervise(create(jobs, settings, leases)).onFailure(SupervisorStrategy.restart()), "handler-reaper")
         .withSettings(org.apache.pekko.cluster.typed.ClusterSingletonSettings.create(system).withRole(Roles.WEB)));
   }
 
-  public static Behavior<Command> create(JobStore jobs, JobsSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new HandlerReaper(ctx, timers, jobs, settings)));
+  public static Behavior<Command> create(JobStore jobs, JobsSettings settings, NodeLeases leases) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new HandlerReaper(ctx, timers, jobs, settings, leases)));
   }
 
-  private HandlerReaper(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobStore jobs, JobsSettings settings) {
+  private HandlerReaper(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobStore jobs, JobsSettings settings,
+      NodeLeases leases) {
     super(ctx);
     this.jobs = jobs;
+    this.leases = leases;
     this.settings = settings;
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("galley.blocking-dispatcher"));
     this.cluster = Cluster.get(ctx.getSystem());
@@ -137,6 +156,7 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
         .onMessage(Reap.class, this::onReap)
         .onMessageEquals(ReconcileTick.INSTANCE, this::onReconcileTick)
         .onMessage(Holding.class, this::onHolding)
+        .onMessage(LeaseRead.class, this::onLeaseRead)
         .onMessage(Reaped.class, this::onReaped)
         .build();
   }
@@ -174,18 +194,52 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
 
   private Behavior<Command> onReap(Reap msg) {
     if (isMember(msg.serverName())) {
+      leaseWaits.remove(msg.serverName());
       getContext().getLog().info("handler {} is a member again; it recovers its own jobs", msg.serverName());
       return this;
     }
-    String reason = "handler " + msg.serverName() + " left the cluster";
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> leases.remaining(msg.serverName()), blocking),
+        (remaining, failure) -> new LeaseRead(msg.serverName(), remaining, failure));
+    return this;
+  }
+
+  private Behavior<Command> onLeaseRead(LeaseRead msg) {
+    String name = msg.serverName();
+    if (msg.failure() != null) {
+      getContext().getLog().warn("reading the lease of {} failed ({}); reconciliation retries", name, msg.failure().toString());
+      return this;
+    }
+    if (isMember(name)) {
+      leaseWaits.remove(name);
+      return this;
+    }
+    if (!msg.remaining().isZero()) {
+      int waits = leaseWaits.merge(name, 1, Integer::sum);
+      if (waits > MAX_LEASE_WAITS) {
+        leaseWaits.remove(name);
+        getContext().getLog().warn("handler {} is not a member of this cluster but keeps renewing its lease: it runs in "
+            + "another cluster on this database; its jobs stay with it (reconciliation checks again)", name);
+      } else {
+        getContext().getLog().info("handler {} holds a lease for {} ms more; its jobs are requeued once it has expired",
+            name, msg.remaining().toMillis());
+        timers.startSingleTimer("reap-" + name, new Reap(name), msg.remaining().plusMillis(100));
+      }
+      return this;
+    }
+    leaseWaits.remove(name);
+    return requeue(name);
+  }
+
+  private Behavior<Command> requeue(String serverName) {
+    String reason = "handler " + serverName + " left the cluster";
     getContext().pipeToSelf(
         CompletableFuture.supplyAsync(() -> {
-          List<Job> changed = new java.util.ArrayList<>(jobs.requeueAllHeldBy(msg.serverName(), settings.maxAttempts(), reason));
+          List<Job> changed = new java.util.ArrayList<>(jobs.requeueAllHeldBy(serverName, settings.maxAttempts(), reason));
           // New jobs preset to it (db-preassign, db-self, mem-self) go to live handlers instead.
-          changed.addAll(jobs.releasePreset(msg.serverName(), reason + "; reassigned"));
+          changed.addAll(jobs.releasePreset(serverName, reason + "; reassigned"));
           return changed;
         }, blocking),
-        (done, failure) -> new Reaped(msg.serverName(), done == null ? List.of() : done, failure));
+        (done, failure) -> new Reaped(serverName, done == null ? List.of() : done, failure));
     return this;
   }
 
@@ -207,7 +261,10 @@ public final class HandlerReaper extends AbstractBehavior<HandlerReaper.Command>
   }
 
   private Behavior<Command> onReconcileTick() {
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(jobs::handlersHoldingJobs, blocking),
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+          leases.purgeOlderThan(Duration.ofDays(1));
+          return jobs.handlersHoldingJobs();
+        }, blocking),
         (names, failure) -> new Holding(failure == null ? names : List.of()));
     return this;
   }

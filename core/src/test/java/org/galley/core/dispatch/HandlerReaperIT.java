@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -20,6 +23,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.Leave;
+import org.galley.core.cluster.NodeLeases;
 import org.galley.core.db.Database;
 import org.galley.core.job.ClaimRequest;
 import org.galley.core.job.Job;
@@ -29,6 +33,7 @@ import org.galley.core.settings.AssignMethod;
 import org.galley.core.settings.JobLimits;
 import org.galley.core.settings.JobsSettings;
 import org.galley.core.testing.TestDatabase;
+import org.galley.protocol.JobState;
 import org.galley.protocol.Roles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,12 +42,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The reaper in a real two-member cluster: the new jobs preset to a static handler that leaves the
  * cluster, or that never joined, are released to the pool's other static handlers (db-preassign)
- * or to the cluster method (db-self), unlike Galaxy, where they would wait forever.
+ * or to the cluster method (db-self), unlike Galaxy, where they would wait forever. A handler that
+ * is no member but renews its lease (alive in another cluster) keeps its jobs until it stops.
  */
 class HandlerReaperIT {
   static final Duration DEADLINE = Duration.ofSeconds(30);
   static Database db;
   static JobStore store;
+  static NodeLeases leases;
   static ActorTestKit web;
   static ActorTestKit handler;
 
@@ -64,6 +71,7 @@ class HandlerReaperIT {
   static void start() {
     db = TestDatabase.fresh();
     store = new JobStore(db.dataSource());
+    leases = new NodeLeases(db.dataSource(), Duration.ofSeconds(1));
     web = ActorTestKit.create("galley", node(Roles.WEB, Roles.ofServer("web-1")));
     handler = ActorTestKit.create("galley", node(Roles.HANDLER, Roles.ofServer("s1")));
     Cluster.get(web.system()).manager().tell(new Join(Cluster.get(web.system()).selfMember().address()));
@@ -75,7 +83,7 @@ class HandlerReaperIT {
     // The reaper tells the pools' dispatchers about requeued jobs, as in a real node.
     PoolDispatcher.initSharding(web.system(), store, Duration.ofSeconds(2));
     PoolDispatcher.initSharding(handler.system(), store, Duration.ofSeconds(2));
-    web.spawn(HandlerReaper.create(store, settings), "reaper");
+    web.spawn(HandlerReaper.create(store, settings, leases), "reaper");
   }
 
   @AfterAll
@@ -106,6 +114,39 @@ class HandlerReaperIT {
   void newJobsPresetToAHandlerThatNeverJoinedAreReleasedAfterTheGrace() {
     Job ghost = preset("ghost", AssignMethod.DB_PREASSIGN, "default");
     within(() -> assertNull(store.find(ghost.id()).orElseThrow().handler()));
+  }
+
+  @Test
+  void aHandlerOutsideThisClusterKeepsItsJobsWhileItRenewsItsLease() {
+    leases.renew("127.0.0.1:1", 1, "elsewhere", Set.of(Roles.HANDLER, Roles.ofServer("elsewhere")));
+    Job alive = claimedBy("elsewhere");
+    Job gone = claimedBy("gone");
+    ScheduledExecutorService renewing = Executors.newSingleThreadScheduledExecutor();
+    renewing.scheduleWithFixedDelay(() -> leases.renew("127.0.0.1:1", 1, "elsewhere", Set.of(Roles.HANDLER)),
+        0, 200, TimeUnit.MILLISECONDS);
+    try {
+      // Both were absent from the members as long; the one without a lease is requeued...
+      within(() -> assertEquals(JobState.NEW, store.find(gone.id()).orElseThrow().state()));
+      // ...and, a whole reconciliation later (another lease-less one requeued), still not the one
+      // renewing its lease: the reaper waited for it to expire and found it renewed.
+      Job later = claimedBy("gone-later");
+      within(() -> assertEquals(JobState.NEW, store.find(later.id()).orElseThrow().state()));
+      Job kept = store.find(alive.id()).orElseThrow();
+      assertEquals(JobState.QUEUED, kept.state());
+      assertEquals("elsewhere", kept.handler());
+    } finally {
+      renewing.shutdownNow();
+    }
+    // Once it stops renewing, its lease expires and its jobs run again.
+    within(() -> assertEquals(JobState.NEW, store.find(alive.id()).orElseThrow().state()));
+    assertEquals(2, store.find(alive.id()).orElseThrow().attempt());
+  }
+
+  static Job claimedBy(String handlerName) {
+    Job job = store.insert(new NewJob("alice", "noop", "1.0", Map.of(), "lease-" + handlerName, AssignMethod.DB_SKIP_LOCKED, null));
+    assertEquals(List.of(job.id()), store.claim(new ClaimRequest(handlerName, AssignMethod.DB_SKIP_LOCKED,
+        List.of("lease-" + handlerName), true, 10, JobLimits.NONE)).stream().map(Job::id).toList());
+    return job;
   }
 
   static String assignWith(long id) throws Exception {

@@ -1,6 +1,8 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.supervisor.ControlClient;
 
 /**
  * {@code galley admin-key rotate | finish}: a new admin key without downtime, in two rolling

@@ -3,6 +3,7 @@ package org.galley.ops.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.galley.ops.cli.config.ProcessSet;
 
 /**
  * {@code galley COMMAND [--config FILE] [ARGS]}: the process manager, like Galaxy's galaxyctl.

@@ -1,6 +1,8 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /** {@code galley db}: the set's embedded PostgreSQL alone, in the foreground. */
 final class DbCommand implements Command {

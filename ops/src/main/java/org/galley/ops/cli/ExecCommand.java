@@ -1,6 +1,9 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
+import org.galley.ops.cli.supervisor.RunFiles;
 
 /** {@code galley exec NAME}: one process of the set in the foreground (what systemd units run). */
 final class ExecCommand implements Command {

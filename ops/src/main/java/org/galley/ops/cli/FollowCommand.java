@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.galley.ops.cli.config.ProcessSet;
 
 /** {@code galley follow}: every log of the set as it grows, each line prefixed with its process. */
 final class FollowCommand implements Command {

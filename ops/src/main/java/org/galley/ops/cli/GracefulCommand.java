@@ -1,6 +1,7 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.supervisor.ControlClient;
 
 /** {@code galley graceful} (alias {@code reload}): a rolling restart that nobody notices. */
 final class GracefulCommand implements Command {

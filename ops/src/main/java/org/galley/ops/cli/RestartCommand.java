@@ -1,6 +1,7 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.supervisor.ControlClient;
 
 /** {@code galley restart}: stops everything and starts it again (not graceful: the API is down meanwhile). */
 final class RestartCommand implements Command {

@@ -1,6 +1,9 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.config.ConfigSchema;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /** {@code galley show-config [--sample]}: the effective config, each option with its meaning and default. */
 final class ShowConfigCommand implements Command {

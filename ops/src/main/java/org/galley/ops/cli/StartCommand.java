@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.supervisor.ControlClient;
+import org.galley.ops.cli.supervisor.SupervisorMain;
 
 /** {@code galley start [-f]}: starts the set under a supervisor, in the background unless {@code -f}. */
 final class StartCommand implements Command {

@@ -4,6 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
+import org.galley.ops.cli.supervisor.ControlClient;
+import org.galley.ops.cli.supervisor.NodeApi;
+import org.galley.ops.cli.supervisor.RunFiles;
 
 /** {@code galley status}: one line per process, from its run file, its management endpoint and the API. */
 final class StatusCommand implements Command {

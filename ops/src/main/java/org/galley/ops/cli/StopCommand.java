@@ -5,6 +5,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
+import org.galley.ops.cli.supervisor.ControlClient;
+import org.galley.ops.cli.supervisor.RunFiles;
 
 /** {@code galley stop}: stops every process and the supervisor. */
 final class StopCommand implements Command {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.galley.ops.cli.config.ProcessSet;
+import org.galley.ops.cli.config.ProcessSpec;
 
 /**
  * {@code galley systemd}: unit files for the set, systemd being the supervisor: one service for

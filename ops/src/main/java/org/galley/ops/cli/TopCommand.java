@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.galley.ops.cli.config.ProcessSet;
 
 /**
  * {@code galley top}: the live terminal view operators know from uwsgitop. Every second it asks

@@ -1,6 +1,7 @@
 package org.galley.ops.cli;
 
 import java.util.List;
+import org.galley.ops.cli.supervisor.ControlClient;
 
 /** {@code galley update}: applies a changed config: starts added processes, stops removed ones. */
 final class UpdateCommand implements Command {

@@ -6,7 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.galley.web.ApiKeys;
+import org.galley.web.auth.ApiKeys;
 
 /**
  * Who may do what on the management port once it binds beyond loopback: {@code /alive} and

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.galley.ops.cli.config.ProcessSet;
 
 /** The admin key files of a rotation and what the nodes get in their environment. */
 class AdminKeyFilesTest {
