@@ -8,6 +8,7 @@ import org.galley.core.destinations.Destinations;
 import org.galley.core.destinations.ResubmitRule;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.JobEnds;
 import org.galley.core.job.JobUsage;
 import org.galley.core.job.RunnerSteps;
 import org.galley.handler.runner.RunOutcome;
@@ -67,10 +68,10 @@ final class AttemptEnds {
     }
     JobUsage used = outcome.usage().toJobUsage();
     if (why == HandlerState.StopReason.CANCEL) {
-      if (!jobs.markDeleted(jobId, attempt, code, used)) {
+      if (!jobs.ends().markDeleted(jobId, attempt, code, used)) {
         // Only when the table did not show the cancel (or the attempt is no longer ours, and this
         // changes nothing either).
-        jobs.finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request", used);
+        jobs.ends().finish(jobId, attempt, serverName, JobState.ERROR, code, "killed on a cancel request", used);
       }
       return;
     }
@@ -111,15 +112,15 @@ final class AttemptEnds {
     outputs.keep(serverName, ends.stream()
         .map(e -> new OutputKeeper.Ended(e.jobId(), e.attempt(), e.work().directory())).toList());
     List<End> plain = ends.stream().filter(End::plain).toList();
-    Set<Long> won = jobs.finishAll(serverName, plain.stream()
-        .map(e -> new JobStore.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info(),
+    Set<Long> won = jobs.ends().finishAll(serverName, plain.stream()
+        .map(e -> new JobEnds.Finish(e.jobId(), e.attempt(), JobState.OK, e.outcome().exitCode(), e.outcome().info(),
             e.outcome().usage().toJobUsage()))
         .toList());
     for (End e : ends) {
       if (!e.plain()) {
         recordEnd(e.jobId(), e.attempt(), e.outcome(), e.why());
       } else if (!won.contains(e.jobId())) {
-        jobs.markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode(), e.outcome().usage().toJobUsage());
+        jobs.ends().markDeleted(e.jobId(), e.attempt(), e.outcome().exitCode(), e.outcome().usage().toJobUsage());
       }
     }
     ends.forEach(e -> e.work().endRecorded());
@@ -136,10 +137,10 @@ final class AttemptEnds {
    */
   void endUnstarted(long jobId, int attempt, HandlerState.StopReason why) {
     if (why == HandlerState.StopReason.CANCEL) {
-      jobs.markDeleted(jobId, attempt, null);
+      jobs.ends().markDeleted(jobId, attempt, null, JobUsage.NONE);
     } else {
       // It never ran here: not its fault, so the attempt is free.
-      jobs.requeue(jobId, attempt, "handler " + serverName + " stopped before the job started");
+      jobs.ends().requeue(jobId, attempt, "handler " + serverName + " stopped before the job started");
     }
   }
 
@@ -148,7 +149,7 @@ final class AttemptEnds {
    * watchdog): run again, counted toward max-attempts, so a job that keeps killing its handler ends.
    */
   void lost(long jobId, int attempt, String info) {
-    jobs.requeueCounted(jobId, attempt, maxAttempts, info);
+    jobs.ends().requeueCounted(jobId, attempt, maxAttempts, info);
   }
 
   /**
@@ -196,8 +197,8 @@ final class AttemptEnds {
   }
 
   private void finishOrDelete(long jobId, int attempt, JobState end, Integer code, String info, JobUsage used) {
-    if (!jobs.finish(jobId, attempt, serverName, end, code, info, used)) {
-      jobs.markDeleted(jobId, attempt, code, used);
+    if (!jobs.ends().finish(jobId, attempt, serverName, end, code, info, used)) {
+      jobs.ends().markDeleted(jobId, attempt, code, used);
     }
   }
 
@@ -208,9 +209,9 @@ final class AttemptEnds {
    */
   private void giveBack(long jobId, int attempt) {
     if (plannedStop) {
-      jobs.requeue(jobId, attempt, "handler " + serverName + " stopped (drained first: a planned restart; not counted)");
+      jobs.ends().requeue(jobId, attempt, "handler " + serverName + " stopped (drained first: a planned restart; not counted)");
     } else {
-      jobs.requeueCounted(jobId, attempt, maxAttempts, "handler " + serverName + " stopped");
+      jobs.ends().requeueCounted(jobId, attempt, maxAttempts, "handler " + serverName + " stopped");
     }
   }
 }

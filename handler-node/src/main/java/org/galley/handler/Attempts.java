@@ -11,6 +11,7 @@ import org.galley.core.destinations.Resources;
 import org.galley.core.job.ClaimRequest;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.JobUsage;
 import org.galley.core.job.RunnerSteps;
 import org.galley.core.job.StoreException;
 import org.galley.core.settings.JobLimits;
@@ -239,8 +240,8 @@ final class Attempts {
   }
 
   private NotStarted notStarted(Job job, String why) {
-    if (!jobs.finish(job.id(), job.attempt(), serverName, JobState.ERROR, null, why)) {
-      jobs.markDeleted(job.id(), job.attempt(), null);
+    if (!jobs.ends().finish(job.id(), job.attempt(), serverName, JobState.ERROR, null, why, JobUsage.NONE)) {
+      jobs.ends().markDeleted(job.id(), job.attempt(), null, JobUsage.NONE);
     }
     return new NotStarted(why);
   }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.galley.core.destinations.Destination;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.JobUsage;
 import org.galley.core.tools.Tool;
 import org.galley.handler.runner.JobDirectories;
 import org.galley.handler.runner.Progress;
@@ -103,7 +104,7 @@ final class Recovery {
       attempts.ends().recordEnd(job.id(), job.attempt(), e.outcome(),
           cancel ? HandlerState.StopReason.CANCEL : HandlerState.StopReason.NONE);
     } else if (cancel) {
-      jobs.markDeleted(job.id(), job.attempt(), null);
+      jobs.ends().markDeleted(job.id(), job.attempt(), null, JobUsage.NONE);
     } else {
       String why = ((Recovered.Gone) found).why();
       log.info("job {} attempt {}: {}; requeued", job.id(), job.attempt(), why);
@@ -122,7 +123,7 @@ final class Recovery {
     if (job.externalName() != null) {
       jobs.runnerSteps().release(job.id(), job.attempt(), serverName, why + "; released for adoption");
     } else {
-      jobs.requeue(job.id(), job.attempt(), why);
+      jobs.ends().requeue(job.id(), job.attempt(), why);
     }
     return Optional.empty();
   }

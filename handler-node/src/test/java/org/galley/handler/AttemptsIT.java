@@ -123,7 +123,7 @@ class AttemptsIT {
   @Test
   void aStartThatLosesToARequeueLeavesTheNextAttemptAlone() throws Exception {
     Job job = claimedSleep(100);
-    store.requeue(job.id(), job.attempt(), "handler lost");
+    store.ends().requeue(job.id(), job.attempt(), "handler lost");
     Attempts.Started started = assertInstanceOf(Attempts.Started.class, attempts.start(job, org.galley.handler.runner.Progress.NONE));
     assertFalse(started.marked());
     started.work().kill();
@@ -170,7 +170,7 @@ class AttemptsIT {
     Job first = claimedSleep(0);
     Attempts.Started one = assertInstanceOf(Attempts.Started.class, attempts.start(first, org.galley.handler.runner.Progress.NONE));
     outcomeOf(one.work());
-    store.requeue(first.id(), first.attempt(), "handler lost");
+    store.ends().requeue(first.id(), first.attempt(), "handler lost");
     Job second = store.claimNew(pool, HANDLER, 1).get(0);
     Attempts.Started two = assertInstanceOf(Attempts.Started.class, attempts.start(second, org.galley.handler.runner.Progress.NONE));
     outcomeOf(two.work());

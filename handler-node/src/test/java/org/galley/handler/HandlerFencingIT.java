@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.JobEnds;
 import org.galley.protocol.JobState;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class HandlerFencingIT extends HandlerFixture {
     long pgid = h.pgid(id);
     int before = rowsOf(id, 1, "h-disowned");
     // What the reaper does when the cluster lost this handler (frozen, cut off) and removed it.
-    assertTrue(store.requeue(id, 1, "handler h-disowned left the cluster"));
+    assertTrue(store.ends().requeue(id, 1, "handler h-disowned left the cluster"));
     assertGroupGone(pgid);
     Eventually.within(HandlerHarness.DEADLINE, () -> assertEquals(2, h.expectCapacity().freeSlots()));
     Job job = h.job(id);
@@ -67,7 +68,7 @@ class HandlerFencingIT extends HandlerFixture {
     Job job = h.submit("sleep", Map.of("seconds", 100));
     for (int attempt = 1; attempt <= 2; attempt++) {
       assertEquals(1, store.claimNew(h.pool, "elsewhere", 1).size());
-      assertTrue(store.requeueCounted(job.id(), attempt, 3, "handler elsewhere left the cluster"));
+      assertTrue(store.ends().requeueCounted(job.id(), attempt, 3, "handler elsewhere left the cluster"));
     }
     return h.job(job.id());
   }
@@ -83,7 +84,7 @@ class HandlerFencingIT extends HandlerFixture {
     h.node.stopNow().toCompletableFuture().get(HandlerHarness.DEADLINE.toSeconds(), TimeUnit.SECONDS);
     Job last = h.job(job.id());
     assertEquals(JobState.ERROR, last.state(), last.toString());
-    assertEquals(JobStore.lastAttemptInfo("handler h-poison stopped", 3), last.info());
+    assertEquals(JobEnds.lastAttemptInfo("handler h-poison stopped", 3), last.info());
     assertGroupGone(pgid);
   }
 

@@ -1,5 +1,6 @@
 package org.galley.handler;
 
+import org.galley.core.job.JobEnds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -138,7 +139,7 @@ class HandlerRecoveryIT extends HandlerFixture {
     Job job = store.insert(new NewJob("alice", "gate", tool.version(), ToolRegistry.validate(tool, Map.of()), "pool-h-poison"));
     for (int attempt = 1; attempt <= 2; attempt++) { // lost twice already, with other handlers
       assertEquals(1, store.claimNew("pool-h-poison", "elsewhere", 1).size());
-      assertTrue(store.requeueCounted(job.id(), attempt, 3, "handler elsewhere left the cluster"));
+      assertTrue(store.ends().requeueCounted(job.id(), attempt, 3, "handler elsewhere left the cluster"));
     }
     assertEquals(1, store.claimNew("pool-h-poison", "h-poison", 1).size());
     Path dir = new JobDirectories(varDir.resolve("jobs")).prepare(job.id(), 3);
@@ -150,7 +151,7 @@ class HandlerRecoveryIT extends HandlerFixture {
     HandlerHarness h = restart("h-poison", 1);
     Job last = h.await(job.id(), JobState.ERROR);
     assertEquals(3, last.attempt());
-    assertEquals(org.galley.core.job.JobStore.lastAttemptInfo("lost when handler h-poison restarted", 3), last.info());
+    assertEquals(org.galley.core.job.JobEnds.lastAttemptInfo("lost when handler h-poison restarted", 3), last.info());
   }
 
   @Test

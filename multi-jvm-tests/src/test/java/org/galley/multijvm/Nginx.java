@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.galley.testsupport.DebianPackages;
 
 /**
  * Debian's nginx run by the test in the foreground, wholly inside a directory of the build: the
@@ -25,7 +26,7 @@ final class Nginx implements AutoCloseable {
 
   /** Starts nginx on {@code port} with TLS from {@code cert}/{@code key}, proxying to the given web ports. */
   static Nginx start(Path dir, int port, Path cert, Path key, List<Integer> webPorts) throws Exception {
-    DebianPackage.ensure("nginx", BINARY);
+    DebianPackages.ensure("nginx", BINARY);
     Files.createDirectories(dir.resolve("logs"));
     String sample = Files.readString(SAMPLE);
     String site = sample

@@ -7,10 +7,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.galley.testsupport.DebianPackages;
 
 /**
  * Cuts one node off from the other cluster members with real packet filtering (nftables, Debian
- * package {@code nftables}, installed by {@link DebianPackage} when missing; needs root), while it
+ * package {@code nftables}, installed by {@link DebianPackages} when missing; needs root), while it
  * still reaches everything else, the database included. All nodes run on loopback, so the rules go
  * on the output hook: every packet to or from the node's own cluster port, and every packet the node
  * itself (its sockets belong to group {@code gid}, see {@link TestCluster#runInGroup}) sends to
@@ -26,7 +27,7 @@ final class Partition implements AutoCloseable {
 
   /** Installs the rules; the cut is in place when this returns. */
   static Partition cut(int port, int gid, Collection<Integer> otherPorts) throws IOException, InterruptedException {
-    DebianPackage.ensure("nftables", NFT);
+    DebianPackages.ensure("nftables", NFT);
     String table = "galley_cut_" + port;
     String others = otherPorts.stream().map(String::valueOf).collect(Collectors.joining(", "));
     nft("add", "table", "inet", table);

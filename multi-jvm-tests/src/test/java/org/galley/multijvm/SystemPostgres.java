@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.galley.testsupport.DebianPackages;
 
 /**
  * Debian's PostgreSQL 15 server (package {@code postgresql}) run by the tests, one per test JVM:
@@ -49,7 +50,7 @@ final class SystemPostgres {
   }
 
   private static SystemPostgres start() throws Exception {
-    DebianPackage.ensure("postgresql", BIN.resolve("initdb"));
+    DebianPackages.ensure("postgresql", BIN.resolve("initdb"));
     boolean root = "root".equals(System.getProperty("user.name"));
     // As root the server runs as user postgres, which must reach its directory: a clone under a
     // private folder (mktemp -d is mode 700) is not reachable, the system temp directory is.

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.galley.core.testing.TestDatabase;
+import org.galley.testsupport.DebianPackages;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.galley.core.testing.TestDatabase;
+import org.galley.testsupport.DebianPackages;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.galley.core.testing.TestDatabase;
+import org.galley.testsupport.DebianPackages;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -30,7 +30,7 @@ public final class NodeLeases {
       """;
   private static final String RENEWED_WITHIN = """
       SELECT address FROM cluster_node WHERE renewed_at > now() - make_interval(secs => ?) AND address <> ?
-      ORDER BY renewed_at DESC
+      ORDER BY address
       """;
   private static final String PURGE = "DELETE FROM cluster_node WHERE renewed_at < now() - make_interval(secs => ?)";
 
@@ -87,7 +87,10 @@ public final class NodeLeases {
     }
   }
 
-  /** Addresses (host:port) of the other members that renewed within {@code window}, freshest first. */
+  /**
+   * Addresses (host:port) of the other members that renewed within {@code window}, in address order
+   * (a stable order: a changed list restarts the seed node join).
+   */
   public List<String> renewedWithin(Duration window, String selfAddress) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RENEWED_WITHIN)) {
       ps.setDouble(1, window.toMillis() / 1000.0);

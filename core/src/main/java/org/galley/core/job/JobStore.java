@@ -26,6 +26,11 @@ public final class JobStore {
     return new RunnerSteps(this);
   }
 
+  /** The ends of attempts and the hand-backs: finish, delete, requeue. */
+  public JobEnds ends() {
+    return new JobEnds(this);
+  }
+
   /** The kept stdout and stderr of ended jobs (table job_output). */
   public org.galley.core.output.JobOutputStore outputs() {
     return new org.galley.core.output.JobOutputStore(dataSource);
@@ -117,119 +122,10 @@ public final class JobStore {
     return update(JobSql.MARK_RUNNING, runner, externalId, workdir, id, attempt, handler);
   }
 
-  /** {@code queued | running → ok | error} for the attempt of this handler. */
-  public boolean finish(long id, int attempt, String handler, JobState end, Integer exitCode, String info) {
-    return finish(id, attempt, handler, end, exitCode, info, JobUsage.NONE);
-  }
-
-  /** {@link #finish} that records, in the same statement, what the attempt's work used. */
-  public boolean finish(long id, int attempt, String handler, JobState end, Integer exitCode, String info, JobUsage usage) {
-    if (end != JobState.OK && end != JobState.ERROR) {
-      throw new IllegalArgumentException("a job finishes ok or error, not " + end);
-    }
-    return update(JobSql.FINISH, end.dbName(), exitCode, info, usage.cpuUserSeconds(), usage.cpuSystemSeconds(),
-        usage.peakMemoryBytes(), usage.exitSignal(), id, attempt, handler);
-  }
-
-  /** The end of one attempt, for {@link #finishAll}, with what its work used. */
-  public record Finish(long id, int attempt, JobState end, Integer exitCode, String info, JobUsage usage) {
-    public Finish {
-      if (end != JobState.OK && end != JobState.ERROR) {
-        throw new IllegalArgumentException("a job finishes ok or error, not " + end);
-      }
-      usage = usage == null ? JobUsage.NONE : usage;
-    }
-
-    public Finish(long id, int attempt, JobState end, Integer exitCode, String info) {
-      this(id, attempt, end, exitCode, info, JobUsage.NONE);
-    }
-  }
-
-  /**
-   * {@link #finish} for many attempts of {@code handler} in one statement (a handler's batched
-   * ends). Returns the ids of the jobs whose end won; the others moved on (cancelled, requeued).
-   */
-  public java.util.Set<Long> finishAll(String handler, List<Finish> ends) {
-    if (ends.isEmpty()) {
-      return java.util.Set.of();
-    }
-    int n = ends.size();
-    Long[] ids = new Long[n];
-    Integer[] attempts = new Integer[n];
-    String[] states = new String[n];
-    Integer[] codes = new Integer[n];
-    String[] infos = new String[n];
-    Double[] cpuUser = new Double[n];
-    Double[] cpuSystem = new Double[n];
-    Long[] peakMemory = new Long[n];
-    Integer[] signals = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      Finish f = ends.get(i);
-      ids[i] = f.id();
-      attempts[i] = f.attempt();
-      states[i] = f.end().dbName();
-      codes[i] = f.exitCode();
-      infos[i] = f.info();
-      cpuUser[i] = f.usage().cpuUserSeconds();
-      cpuSystem[i] = f.usage().cpuSystemSeconds();
-      peakMemory[i] = f.usage().peakMemoryBytes();
-      signals[i] = f.usage().exitSignal();
-    }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, JobSql.FINISH_ALL,
-            new Object[] {ids, attempts, states, codes, infos, cpuUser, cpuSystem, peakMemory, signals, handler});
-        ResultSet rs = ps.executeQuery()) {
-      java.util.Set<Long> won = new java.util.HashSet<>();
-      while (rs.next()) {
-        won.add(rs.getLong(1));
-      }
-      return won;
-    } catch (SQLException e) {
-      throw new StoreException(e);
-    }
-  }
-
   /** Cancels a job that is not finished; returns the job as it is afterwards, empty if unknown. */
   public Optional<Job> cancel(long id) {
     update(JobSql.CANCEL, id);
     return find(id);
-  }
-
-  /** {@code deleting → deleted}: the handler stopped the attempt. */
-  public boolean markDeleted(long id, int attempt, Integer exitCode) {
-    return markDeleted(id, attempt, exitCode, JobUsage.NONE);
-  }
-
-  /** {@link #markDeleted} that records, in the same statement, what the attempt's work used. */
-  public boolean markDeleted(long id, int attempt, Integer exitCode, JobUsage usage) {
-    return update(JobSql.MARK_DELETED, exitCode, usage.cpuUserSeconds(), usage.cpuSystemSeconds(),
-        usage.peakMemoryBytes(), usage.exitSignal(), id, attempt);
-  }
-
-  /**
-   * Gives an attempt back without counting it toward max-attempts (a free attempt: it never started,
-   * or its handler was drained for a planned restart): {@code new} with the next attempt, or
-   * {@code deleted} if it was being cancelled.
-   */
-  public boolean requeue(long id, int attempt, String info) {
-    return update(JobSql.HAND_BACK, false, 0, id, attempt, false, info, info);
-  }
-
-  /**
-   * Gives an attempt back counting it toward {@code maxAttempts} (its handler lost it, or stopped
-   * without being drained first): {@code new} with the next attempt, or, if that was the job's last
-   * counted attempt, {@code error} with {@code info} and {@link #lastAttemptInfo}; {@code deleted}
-   * if it was being cancelled.
-   */
-  public boolean requeueCounted(long id, int attempt, int maxAttempts, String info) {
-    return update(JobSql.HAND_BACK, true, maxAttempts, id, attempt, true, lastAttemptInfo(info, maxAttempts), info);
-  }
-
-  /** The info of a job that ended in error because an attempt ended so on its last counted attempt. */
-  public static String lastAttemptInfo(String info, int maxAttempts) {
-    return info + ", on its last attempt: each of its galley.jobs.max-attempts (" + maxAttempts
-        + ") attempts was lost with its handler or given back by a stopping one; a job that keeps "
-        + "killing (or being lost with) its handler ends here";
   }
 
   /**
@@ -240,7 +136,7 @@ public final class JobStore {
     // Scheduler jobs outlive the handler: they are released for adoption, not run again.
     runnerSteps().releaseAllHeldBy(handler, reason + "; its scheduler job awaits adoption by another handler of the pool");
     Object m = maxAttempts;
-    return query(JobSql.REQUEUE_ALL_HELD_BY, m, m, m, m, m, lastAttemptInfo(reason, maxAttempts), reason, m, m, m, handler);
+    return query(JobSql.REQUEUE_ALL_HELD_BY, m, m, m, m, m, JobEnds.lastAttemptInfo(reason, maxAttempts), reason, m, m, m, handler);
   }
 
   /** Server names of handlers that hold jobs now. */

@@ -102,7 +102,7 @@ class JobClaimsIT {
                 assertEquals(h, j.handler());
               }
             }
-            store.finishAll(h, got.stream().map(j -> new JobStore.Finish(j.id(), j.attempt(), JobState.OK, 0, null)).toList());
+            store.ends().finishAll(h, got.stream().map(j -> new JobEnds.Finish(j.id(), j.attempt(), JobState.OK, 0, null, JobUsage.NONE)).toList());
             taken += got.size();
           }
         }));
@@ -213,7 +213,7 @@ class JobClaimsIT {
         + "GROUP BY owner HAVING count(*) > 2) o"));
     // An end frees a place: the next claim takes exactly one more.
     Job one = store.list(new JobQuery(java.util.Optional.empty(), java.util.Set.of(JobState.QUEUED), java.util.Optional.empty(), 1, 0)).get(0);
-    assertTrue(store.finish(one.id(), one.attempt(), one.handler(), JobState.OK, 0, null));
+    assertTrue(store.ends().finish(one.id(), one.attempt(), one.handler(), JobState.OK, 0, null, JobUsage.NONE));
     assertEquals(1, store.claim(new ClaimRequest("h1", AssignMethod.DB_SKIP_LOCKED, List.of("limited-pool"), true, 10, limits)).size());
   }
 

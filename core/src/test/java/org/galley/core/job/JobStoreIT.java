@@ -84,18 +84,18 @@ class JobStoreIT {
     store.claimNew("p-finish-all", "h-finish-all", 10);
     assertTrue(store.markRunning(a.id(), 1, "h-finish-all", "noop", "noop", "/tmp/a"));
     store.cancel(b.id());                                   // b moved on: deleting
-    assertTrue(store.requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
-    var won = store.finishAll("h-finish-all", List.of(
-        new JobStore.Finish(a.id(), 1, JobState.OK, 0, null),
-        new JobStore.Finish(b.id(), 1, JobState.OK, 0, null),
-        new JobStore.Finish(c.id(), 1, JobState.ERROR, 3, "exit code 3")));
+    assertTrue(store.ends().requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
+    var won = store.ends().finishAll("h-finish-all", List.of(
+        new JobEnds.Finish(a.id(), 1, JobState.OK, 0, null, JobUsage.NONE),
+        new JobEnds.Finish(b.id(), 1, JobState.OK, 0, null, JobUsage.NONE),
+        new JobEnds.Finish(c.id(), 1, JobState.ERROR, 3, "exit code 3", JobUsage.NONE)));
     assertEquals(java.util.Set.of(a.id()), won);
     assertEquals(JobState.OK, store.find(a.id()).orElseThrow().state());
     assertEquals(0, store.find(a.id()).orElseThrow().exitCode());
     assertEquals(List.of("new", "queued", "running", "ok"), history(a.id()));
     assertEquals(JobState.DELETING, store.find(b.id()).orElseThrow().state());
     assertEquals(JobState.NEW, store.find(c.id()).orElseThrow().state());
-    assertEquals(java.util.Set.of(), store.finishAll("h-finish-all", List.of()));
+    assertEquals(java.util.Set.of(), store.ends().finishAll("h-finish-all", List.of()));
   }
 
   @Test
@@ -106,7 +106,7 @@ class JobStoreIT {
     Job d = submit("p-start-all");
     store.claimNew("p-start-all", "h-start-all", 10);
     store.cancel(b.id());                                   // b moved on: deleting
-    assertTrue(store.requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
+    assertTrue(store.ends().requeue(c.id(), 1, "lost"));            // c is attempt 2 now: attempt 1 is fenced off
     RunnerSteps steps = store.runnerSteps();
     var marked = steps.markStartedAll("h-start-all", List.of(
         new RunnerSteps.Start(a.id(), 1, "local", "101", "/tmp/a", "local", true, null),
@@ -138,17 +138,17 @@ class JobStoreIT {
     Job cancelled = submit("p-usage");
     store.claimNew("p-usage", "h-usage", 10);
     JobUsage used = new JobUsage(1.25, 0.5, 104_857_600L, null);
-    assertTrue(store.finish(one.id(), 1, "h-usage", JobState.OK, 0, null, used));
+    assertTrue(store.ends().finish(one.id(), 1, "h-usage", JobState.OK, 0, null, used));
     assertEquals(used, store.find(one.id()).orElseThrow().usage());
     JobUsage killed = new JobUsage(0.01, 0.02, 2_048_000L, 9);
-    assertEquals(Set.of(batched.id(), unmeasured.id()), store.finishAll("h-usage", List.of(
-        new JobStore.Finish(batched.id(), 1, JobState.ERROR, 137, "exit code 137", killed),
-        new JobStore.Finish(unmeasured.id(), 1, JobState.OK, 0, null))));
+    assertEquals(Set.of(batched.id(), unmeasured.id()), store.ends().finishAll("h-usage", List.of(
+        new JobEnds.Finish(batched.id(), 1, JobState.ERROR, 137, "exit code 137", killed),
+        new JobEnds.Finish(unmeasured.id(), 1, JobState.OK, 0, null, JobUsage.NONE))));
     assertEquals(killed, store.find(batched.id()).orElseThrow().usage());
     assertEquals(JobUsage.NONE, store.find(unmeasured.id()).orElseThrow().usage());
     store.cancel(cancelled.id());
     JobUsage term = new JobUsage(null, null, null, 15);
-    assertTrue(store.markDeleted(cancelled.id(), 1, 143, term));
+    assertTrue(store.ends().markDeleted(cancelled.id(), 1, 143, term));
     assertEquals(term, store.find(cancelled.id()).orElseThrow().usage());
     assertEquals(JobUsage.NONE, submit("p-usage").usage(), "a new job has none");
   }
@@ -161,7 +161,7 @@ class JobStoreIT {
     assertEquals(JobState.QUEUED, claimed.get(0).state());
     assertEquals("h1", claimed.get(0).handler());
     assertTrue(store.markRunning(job.id(), 1, "h1", "local", "1234", "/tmp/x"));
-    assertTrue(store.finish(job.id(), 1, "h1", JobState.OK, 0, null));
+    assertTrue(store.ends().finish(job.id(), 1, "h1", JobState.OK, 0, null, JobUsage.NONE));
     Job done = store.find(job.id()).orElseThrow();
     assertEquals(JobState.OK, done.state());
     assertEquals(0, done.exitCode());
@@ -175,21 +175,21 @@ class JobStoreIT {
     Job job = submit("p-fence");
     store.claimNew("p-fence", "h1", 1);
     assertTrue(store.markRunning(job.id(), 1, "h1", "local", "1", "/tmp"));
-    assertTrue(store.requeue(job.id(), 1, "handler h1 was removed"));
+    assertTrue(store.ends().requeue(job.id(), 1, "handler h1 was removed"));
     Job requeued = store.find(job.id()).orElseThrow();
     assertEquals(JobState.NEW, requeued.state());
     assertEquals(2, requeued.attempt());
     assertEquals(null, requeued.handler());
 
-    assertFalse(store.finish(job.id(), 1, "h1", JobState.OK, 0, null), "old attempt must not finish the job");
+    assertFalse(store.ends().finish(job.id(), 1, "h1", JobState.OK, 0, null, JobUsage.NONE), "old attempt must not finish the job");
     assertFalse(store.markRunning(job.id(), 1, "h1", "local", "1", "/tmp"));
-    assertFalse(store.requeue(job.id(), 1, "again"));
+    assertFalse(store.ends().requeue(job.id(), 1, "again"));
 
     store.claimNew("p-fence", "h2", 1);
     assertFalse(store.markRunning(job.id(), 2, "h1", "local", "1", "/tmp"), "another handler must not start it");
     assertTrue(store.markRunning(job.id(), 2, "h2", "local", "2", "/tmp"));
-    assertTrue(store.finish(job.id(), 2, "h2", JobState.ERROR, 3, "exit code 3"));
-    assertFalse(store.finish(job.id(), 2, "h2", JobState.OK, 0, null), "a finished job stays finished");
+    assertTrue(store.ends().finish(job.id(), 2, "h2", JobState.ERROR, 3, "exit code 3", JobUsage.NONE));
+    assertFalse(store.ends().finish(job.id(), 2, "h2", JobState.OK, 0, null, JobUsage.NONE), "a finished job stays finished");
     assertEquals(JobState.ERROR, store.find(job.id()).orElseThrow().state());
   }
 
@@ -200,8 +200,8 @@ class JobStoreIT {
     Job held = submit("p-cancel");
     store.claimNew("p-cancel", "h1", 1);
     assertEquals(JobState.DELETING, store.cancel(held.id()).orElseThrow().state());
-    assertFalse(store.finish(held.id(), 1, "h1", JobState.OK, 0, null), "a cancelled job does not finish ok");
-    assertTrue(store.markDeleted(held.id(), 1, -9));
+    assertFalse(store.ends().finish(held.id(), 1, "h1", JobState.OK, 0, null, JobUsage.NONE), "a cancelled job does not finish ok");
+    assertTrue(store.ends().markDeleted(held.id(), 1, -9, JobUsage.NONE));
     assertEquals(JobState.DELETED, store.find(held.id()).orElseThrow().state());
     assertEquals(JobState.DELETED, store.cancel(held.id()).orElseThrow().state(), "cancel of a finished job changes nothing");
     assertEquals(Optional.empty(), store.cancel(987654321L));
@@ -212,7 +212,7 @@ class JobStoreIT {
     Job job = submit("p-requeue-cancel");
     store.claimNew("p-requeue-cancel", "h1", 1);
     store.cancel(job.id());
-    assertTrue(store.requeue(job.id(), 1, "handler gone"));
+    assertTrue(store.ends().requeue(job.id(), 1, "handler gone"));
     assertEquals(JobState.DELETED, store.find(job.id()).orElseThrow().state());
   }
 
@@ -243,7 +243,7 @@ class JobStoreIT {
     store.requeueAllHeldBy("gone-again", 2, "handler gone-again was removed");
     Job last = store.find(running.id()).orElseThrow();
     assertEquals(JobState.ERROR, last.state(), "the second attempt was the last");
-    assertEquals(JobStore.lastAttemptInfo("handler gone-again was removed", 2), last.info());
+    assertEquals(JobEnds.lastAttemptInfo("handler gone-again was removed", 2), last.info());
     assertTrue(last.info().contains("keeps killing (or being lost with) its handler"), last.info());
     assertEquals(2, last.attempt());
   }
@@ -255,28 +255,28 @@ class JobStoreIT {
     // Three free hand-backs (never started, or a drained handler's planned restart): attempt 4, still new.
     for (int attempt = 1; attempt <= 3; attempt++) {
       store.claimNew(pool, "h1", 1);
-      assertTrue(store.requeue(job.id(), attempt, "handler h1 stopped (drained first)"));
+      assertTrue(store.ends().requeue(job.id(), attempt, "handler h1 stopped (drained first)"));
     }
     assertEquals(JobState.NEW, store.find(job.id()).orElseThrow().state());
     assertEquals(4, store.find(job.id()).orElseThrow().attempt());
     // Counted: attempts 4 and 5 are the 1st and 2nd that count; with max-attempts 3 the third ends it.
     for (int attempt = 4; attempt <= 5; attempt++) {
       store.claimNew(pool, "h1", 1);
-      assertTrue(store.requeueCounted(job.id(), attempt, 3, "lost when handler h1 restarted"));
+      assertTrue(store.ends().requeueCounted(job.id(), attempt, 3, "lost when handler h1 restarted"));
       assertEquals(JobState.NEW, store.find(job.id()).orElseThrow().state(), "attempt " + attempt);
     }
     store.claimNew(pool, "h1", 1);
-    assertTrue(store.requeueCounted(job.id(), 6, 3, "lost when handler h1 restarted"));
+    assertTrue(store.ends().requeueCounted(job.id(), 6, 3, "lost when handler h1 restarted"));
     Job last = store.find(job.id()).orElseThrow();
     assertEquals(JobState.ERROR, last.state(), "a job that keeps killing its handler stops bouncing");
     assertEquals(6, last.attempt());
     assertEquals("h1", last.handler());
-    assertEquals(JobStore.lastAttemptInfo("lost when handler h1 restarted", 3), last.info());
-    assertFalse(store.requeueCounted(job.id(), 6, 3, "again"), "terminal");
+    assertEquals(JobEnds.lastAttemptInfo("lost when handler h1 restarted", 3), last.info());
+    assertFalse(store.ends().requeueCounted(job.id(), 6, 3, "again"), "terminal");
     // The reaper counts the same way: a free attempt does not count there either.
     Job other = submit(pool);
     store.claimNew(pool, "h2", 1);
-    assertTrue(store.requeue(other.id(), 1, "free"));
+    assertTrue(store.ends().requeue(other.id(), 1, "free"));
     store.claimNew(pool, "h2", 1);
     store.requeueAllHeldBy("h2", 2, "handler h2 left the cluster");
     assertEquals(JobState.NEW, store.find(other.id()).orElseThrow().state(), "attempt 2 is the first that counts");

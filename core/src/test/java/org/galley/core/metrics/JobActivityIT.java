@@ -14,6 +14,7 @@ import java.util.Map;
 import org.galley.core.db.Database;
 import org.galley.core.job.Job;
 import org.galley.core.job.JobStore;
+import org.galley.core.job.JobUsage;
 import org.galley.core.job.NewJob;
 import org.galley.core.testing.TestDatabase;
 import org.galley.protocol.JobState;
@@ -43,7 +44,7 @@ class JobActivityIT {
     Job before = store.insert(new NewJob("alice", "sort_lines", "1.0", Map.of(), "p-act"));
     store.claimNew("p-act", "h-act", 10);
     store.markRunning(before.id(), 1, "h-act", "noop", "noop", "/tmp/a");
-    store.finish(before.id(), 1, "h-act", JobState.OK, 0, null);
+    store.ends().finish(before.id(), 1, "h-act", JobState.OK, 0, null, JobUsage.NONE);
     activity.sample(); // marks where the history stands: nothing before it counts
     assertEquals(List.of(), activity.samples());
 
@@ -52,7 +53,7 @@ class JobActivityIT {
       store.claimNew("p-act", "h-act", 10);
       assertTrue(store.markRunning(j.id(), 1, "h-act", "noop", "noop", "/tmp/b"));
       if (i < 2) {
-        store.finish(j.id(), 1, "h-act", i == 0 ? JobState.OK : JobState.ERROR, i, null);
+        store.ends().finish(j.id(), 1, "h-act", i == 0 ? JobState.OK : JobState.ERROR, i, null, JobUsage.NONE);
       }
     }
     activity.sample();

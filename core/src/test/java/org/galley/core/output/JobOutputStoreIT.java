@@ -71,7 +71,7 @@ class JobOutputStoreIT {
   void aLaterAttemptReplacesTheOutputsOfAnEarlierOne() throws Exception {
     Job job = claimedBy("h1", "replaced");
     outputs.keepAll("h1", List.of(kept(job.id(), job.attempt(), "first")));
-    assertTrue(jobs.requeue(job.id(), job.attempt(), "test: handler lost"));
+    assertTrue(jobs.ends().requeue(job.id(), job.attempt(), "test: handler lost"));
     Job again = jobs.claim(new ClaimRequest("h3", AssignMethod.CLUSTER, List.of("replaced"), true, 1, JobLimits.NONE))
         .get(0);
     outputs.keepAll("h3", List.of(kept(again.id(), again.attempt(), "second")));
