@@ -10,7 +10,7 @@ import java.util.Map;
  * their own, drives them over HTTP on 127.0.0.1 and prints one line per measured scenario on
  * stdout (progress goes to stderr). Scenarios: floors (db-floor, spawn-floor), trickle (all-in-one and
  * split), burst, burst-batch, proc, proc-batch, idle, big-table, startup; none given runs them all.
- * Also chaos, only when named.
+ * Also scale and chaos, only when named.
  */
 public final class Bench {
   private static final List<String> BURSTS = List.of("burst", "burst-batch", "proc", "proc-batch");
@@ -41,6 +41,8 @@ public final class Bench {
     if (!chosen.contains("floors") && chosen.stream().anyMatch(BURSTS::contains)) {
       chosen.add(0, "floors");
     }
+    // Not part of a plain ./galley bench: 13 JVMs, about 5 minutes (bench/README.md, "scale").
+    all.put("scale", new Scale(settings, s)::run);
     // Not part of a plain ./galley bench: it runs 10 minutes (bench/README.md, "chaos").
     all.put("chaos", () -> {
       ChaosReport report = Chaos.run(ChaosSettings.fromSystemProperties(), settings.dist(),

@@ -30,10 +30,11 @@ import java.util.Properties;
  * @param workers {@code galley.handler.workers} of the handler(s) started
  * @param floorThreads concurrent JDBC loops (connections) of db-floor
  * @param startups measured starts of the startup scenario, with the archive and without each
+ * @param scaleHandlers handler JVMs of the scale scenario (beside its one web node)
  */
 record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batch, int warmupJobs, int trickleRate,
     int trickleSeconds, int warmupSeconds, int idleSeconds, int idleSettleSeconds, int bigTableRows, int requests, int workers,
-    int floorThreads, int startups,
+    int floorThreads, int startups, int scaleHandlers,
     List<String> nodeJvmOptions, List<String> nodeProperties) {
 
   static BenchSettings fromSystemProperties() {
@@ -64,6 +65,7 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
         positive(p, "galley.bench.workers", 32),
         positive(p, "galley.bench.floor-threads", 4),
         positive(p, "galley.bench.startups", 5),
+        positive(p, "galley.bench.scale-handlers", 12),
         List.of(p.getProperty("galley.bench.node-opts", "-XX:+UseSerialGC -Xms24m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:-UsePerfData").trim().split("\\s+")),
         List.copyOf(forwarded));
   }
@@ -81,7 +83,8 @@ record BenchSettings(Path dist, Path runDir, int jobs, int connections, int batc
     return "jobs=" + jobs + " connections=" + connections + " batch=" + batch + " warmup-jobs=" + warmupJobs
         + " trickle=" + trickleRate + "/s for " + trickleSeconds + " s (+" + warmupSeconds + " s warm-up)"
         + " idle=" + idleSeconds + " s (after " + idleSettleSeconds + " s) big-table-rows=" + bigTableRows + " requests=" + requests
-        + " workers=" + workers + " floor-threads=" + floorThreads + " startups=" + startups + " node-opts=" + String.join(" ", nodeJvmOptions)
+        + " workers=" + workers + " floor-threads=" + floorThreads + " startups=" + startups
+        + " scale-handlers=" + scaleHandlers + " node-opts=" + String.join(" ", nodeJvmOptions)
         + (nodeProperties.isEmpty() ? "" : " node-properties=" + nodeProperties)
         + "\n  dist=" + dist + "\n  state=" + runDir;
   }

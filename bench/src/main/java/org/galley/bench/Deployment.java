@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Galley processes for one scenario, on fresh state under its own directory: a {@code galley db}
  * (the embedded PostgreSQL in a process of its own, so the bench reads the job table over JDBC),
- * and either one all-in-one node or a web node and a handler node in separate JVMs, joined as a
+ * and either one all-in-one node or a web node and handler nodes in separate JVMs, joined as a
  * cluster. Stopped (SIGTERM) in reverse order on close.
  */
 final class Deployment implements AutoCloseable {
@@ -22,6 +22,7 @@ final class Deployment implements AutoCloseable {
   private final BenchSettings settings;
   private final Path dir;
   private final List<NodeProcess> processes = new ArrayList<>();
+  private final List<NodeProcess> nodes = new ArrayList<>();
   private String dbUrl;
   private NodeProcess web;
   private NodeProcess handler;
@@ -60,12 +61,32 @@ final class Deployment implements AutoCloseable {
 
   /** A web node (the cluster's seed) and a handler node, each in its own JVM. */
   static Deployment split(BenchSettings settings, String name) throws IOException, InterruptedException {
+    return cluster(settings, name, 1);
+  }
+
+  /**
+   * A web node (the cluster's seed) and {@code handlers} handler nodes, each in its own JVM. Once
+   * the web node is ready the handlers start one per two cores at a time: a dozen
+   * JVMs starting at once on two cores starve each other's heartbeats long enough to be downed.
+   * {@link #handler()} is the first.
+   */
+  static Deployment cluster(BenchSettings settings, String name, int handlers) throws IOException, InterruptedException {
     Deployment d = new Deployment(settings, settings.runDir().resolve(name));
     try {
       d.startDatabase();
       int seed = NodeProcess.freePort();
       d.web = d.startNode("web", "web", seed);
-      d.handler = d.startNode("handler", "handler", seed);
+      int wave = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+      for (int i = 0; i < handlers; i += wave) {
+        List<Ready> ready = new ArrayList<>();
+        for (int j = i; j < Math.min(handlers, i + wave); j++) {
+          ready.add(d.launchNode(handlers == 1 ? "handler" : "handler" + j, "handler", seed));
+        }
+        for (Ready r : ready) {
+          r.await();
+        }
+      }
+      d.handler = d.nodes.get(1);
       return d;
     } catch (IOException | InterruptedException | RuntimeException e) {
       d.close();
@@ -85,6 +106,17 @@ final class Deployment implements AutoCloseable {
   }
 
   private NodeProcess startNode(String name, String roles, int seedPort) throws IOException, InterruptedException {
+    launchNode(name, roles, seedPort).await();
+    return nodes.get(nodes.size() - 1);
+  }
+
+  /** The wait for a started node to be ready. */
+  private interface Ready {
+    void await() throws IOException, InterruptedException;
+  }
+
+  /** Starts a node's JVM and returns the wait for its readiness (its API too when it has the web role). */
+  private Ready launchNode(String name, String roles, int seedPort) throws IOException {
     boolean seed = processes.size() == 1;
     int clusterPort = seed ? seedPort : NodeProcess.freePort();
     int management = NodeProcess.freePort();
@@ -106,12 +138,17 @@ final class Deployment implements AutoCloseable {
     NodeProcess node = NodeProcess.start(name, settings.dist(), jvm, props,
         "org.galley.ops.Main", dir);
     processes.add(node);
-    if (roles.contains("web")) {
+    nodes.add(node);
+    boolean web = roles.contains("web");
+    if (web) {
       httpPort = http;
-      node.awaitHttp("http://127.0.0.1:" + http + "/api/version", Duration.ofSeconds(120));
     }
-    node.awaitHttp("http://127.0.0.1:" + management + "/ready", Duration.ofSeconds(120));
-    return node;
+    return () -> {
+      if (web) {
+        node.awaitHttp("http://127.0.0.1:" + http + "/api/version", Duration.ofSeconds(120));
+      }
+      node.awaitHttp("http://127.0.0.1:" + management + "/ready", Duration.ofSeconds(120));
+    };
   }
 
   Api api() {
@@ -134,9 +171,19 @@ final class Deployment implements AutoCloseable {
     return handler;
   }
 
+  /** Every Galley node (not the database), web node first. */
+  List<NodeProcess> nodes() {
+    return List.copyOf(nodes);
+  }
+
   /** Resident memory of every Galley node (not the database), the largest, in MiB. */
   double maxNodeRssMb() {
-    return Math.max(ProcStats.rssMb(web.pid()), ProcStats.rssMb(handler.pid()));
+    return nodes.stream().mapToDouble(n -> ProcStats.rssMb(n.pid())).max().orElse(Double.NaN);
+  }
+
+  /** Resident memory of every Galley node (not the database), summed, in MiB. */
+  double sumNodeRssMb() {
+    return nodes.stream().mapToDouble(n -> ProcStats.rssMb(n.pid())).sum();
   }
 
   /**

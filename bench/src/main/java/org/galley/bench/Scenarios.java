@@ -40,7 +40,8 @@ final class Scenarios {
     return out;
   }
 
-  private Result trickle(String name, Deployment d) throws Exception {
+  /** A trickle through {@code d}'s web node: latencies are each job's 201 → start_time. */
+  Result trickle(String name, Deployment d) throws Exception {
     Api api = d.api();
     try (Connection db = d.connect(); RssPeak rss = new RssPeak(d)) {
       trickleRun(api, settings.warmupSeconds());
@@ -120,7 +121,7 @@ final class Scenarios {
    * Warm-up (unmeasured), then {@code jobs} jobs over {@code connections} connections. Throughput
    * is from the first submission to the last end_time; latencies are each job's create to end.
    */
-  private Result burst(String name, Deployment d, String tool, int batch) throws Exception {
+  Result burst(String name, Deployment d, String tool, int batch) throws Exception {
     Api api = d.api();
     try (Connection db = d.connect(); RssPeak rss = new RssPeak(d)) {
       long warm = JobTable.maxId(db);
@@ -189,23 +190,41 @@ final class Scenarios {
   /** CPU% (of one core) and RSS of an idle web node and an idle handler, each in its own JVM. */
   List<Result> idle() throws Exception {
     try (Deployment d = Deployment.split(settings, "idle")) {
-      // Let start-up work pass, unmeasured: a node idles for hours, not seconds after its start.
-      TimeUnit.SECONDS.sleep(settings.idleSettleSeconds());
-      long web0 = ProcStats.cpuTicks(d.web().pid());
-      long handler0 = ProcStats.cpuTicks(d.handler().pid());
-      long t0 = System.nanoTime();
-      TimeUnit.SECONDS.sleep(settings.idleSeconds()); // the measurement window itself
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      long web1 = ProcStats.cpuTicks(d.web().pid());
-      long handler1 = ProcStats.cpuTicks(d.handler().pid());
-      return List.of(idleResult("idle-web", web1 - web0, seconds, ProcStats.rssMb(d.web().pid())),
-          idleResult("idle-handler", handler1 - handler0, seconds, ProcStats.rssMb(d.handler().pid())));
+      Idle idle = idle(d);
+      return List.of(idleResult("idle-web", idle, 0), idleResult("idle-handler", idle, 1));
     }
   }
 
-  private static Result idleResult(String name, long ticks, double seconds, double rssMb) {
-    double cpuPct = 100.0 * ticks / ProcStats.CLOCK_TICKS_PER_SECOND / seconds;
-    return new Result(name, 0, seconds, 0, new double[0], rssMb, Map.of()).with("cpu_pct", Result.fmt(cpuPct, 2));
+  /**
+   * Each node's CPU (% of one core) over {@code idle-seconds}, after {@code idle-settle-seconds}
+   * unmeasured, and its RSS at the end; in the order of {@link Deployment#nodes()}.
+   */
+  record Idle(double seconds, double[] cpuPct, double[] rssMb) {}
+
+  Idle idle(Deployment d) throws Exception {
+    List<NodeProcess> nodes = d.nodes();
+    // Let start-up work pass, unmeasured: a node idles for hours, not seconds after its start.
+    TimeUnit.SECONDS.sleep(settings.idleSettleSeconds());
+    long[] before = new long[nodes.size()];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = ProcStats.cpuTicks(nodes.get(i).pid());
+    }
+    long t0 = System.nanoTime();
+    TimeUnit.SECONDS.sleep(settings.idleSeconds()); // the measurement window itself
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double[] cpuPct = new double[before.length];
+    double[] rssMb = new double[before.length];
+    for (int i = 0; i < before.length; i++) {
+      long ticks = ProcStats.cpuTicks(nodes.get(i).pid()) - before[i];
+      cpuPct[i] = 100.0 * ticks / ProcStats.CLOCK_TICKS_PER_SECOND / seconds;
+      rssMb[i] = ProcStats.rssMb(nodes.get(i).pid());
+    }
+    return new Idle(seconds, cpuPct, rssMb);
+  }
+
+  private static Result idleResult(String name, Idle idle, int node) {
+    return new Result(name, 0, idle.seconds(), 0, new double[0], idle.rssMb()[node], Map.of())
+        .with("cpu_pct", Result.fmt(idle.cpuPct()[node], 2));
   }
 
   /**

@@ -210,14 +210,6 @@ public final class GalleyNode {
     NodeMetrics.database(system, db.dataSource());
     JobCounts.start(system, db.dataSource(), MetricsSettings.fromConfig(config).jobCountsInterval(),
         system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
-    if (node.isHandler()) {
-      HandlerNode started = HandlerNode.start(handler, system, node, jobs, tools,
-          pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains,
-          Claiming.fromConfig(config, jobsSettings, hints));
-      events.localHandler(started.handler());
-      NodeMetrics.handler(system, started.handler());
-      readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
-    }
     ServerBinding http = null;
     String previousAdminKey = config.getString("galley.admin-key-previous");
     String adminKey = null;
@@ -231,6 +223,17 @@ public final class GalleyNode {
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       readiness.require("member", () -> NodeChecks.memberUp(system));
       readiness.require("database", () -> NodeChecks.databaseAnswers(system, db.dataSource()));
+    }
+    // The handler part after the web binding: the API (answering only on a migrated database, in a
+    // joined cluster) need not wait for the launcher, recovery and registration; a job submitted
+    // meanwhile waits as `new` for the handler, as for any pool without a live handler.
+    if (node.isHandler()) {
+      HandlerNode started = HandlerNode.start(handler, system, node, jobs, tools,
+          pool -> PoolDispatcher.of(system, pool), cancels, drainsTopic, drains,
+          Claiming.fromConfig(config, jobsSettings, hints));
+      events.localHandler(started.handler());
+      NodeMetrics.handler(system, started.handler());
+      readiness.require("handler", () -> NodeChecks.handlerRegistered(system, node.serverName()));
     }
     ManagementAccess managementAccess = null;
     if (!ManagementServer.isLoopback(clusterSettings.managementHost())) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection to PostgreSQL: a HikariCP pool on the configured URL, or on an embedded server
  * under {@code <var>/pg} when none is configured. Opening it migrates the schema with Flyway,
- * so every process that opens the database agrees on it. The pool is a {@link ReconnectingPool}:
+ * so every process that opens the database agrees on it; on a schema that already holds every
+ * migration of this build as shipped ({@link AppliedMigrations}) Flyway is not started. The pool is a {@link ReconnectingPool}:
  * during an outage callers are refused at once, and a fresh pool serves as soon as the server
  * answers again.
  */
@@ -74,7 +75,11 @@ public final class Database implements AutoCloseable {
     ReconnectingPool pool = new ReconnectingPool(
         () -> newPool(url, user, password, poolSize), url, user, password, connectionTimeout, probeInterval);
     try {
-      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      if (AppliedMigrations.current(pool)) {
+        log.info("schema is current (every migration of this build applied as shipped): Flyway not needed");
+      } else {
+        Flyway.configure().dataSource(pool).locations("classpath:" + AppliedMigrations.LOCATION).load().migrate();
+      }
     } catch (RuntimeException e) {
       pool.close();
       throw e;
