@@ -210,6 +210,11 @@ public final class GalleyNode {
     NodeMetrics.database(system, db.dataSource());
     JobCounts.start(system, db.dataSource(), MetricsSettings.fromConfig(config).jobCountsInterval(),
         system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("galley.blocking-dispatcher")));
+    // Pekko HTTP's javadsl Uri initialises its subclass JavaUri in its static initialiser. A request
+    // thread that reaches JavaUri first (HttpRequest.getUri) while this thread initialises Uri for
+    // the management routes deadlocks both for good (seen once in 11 starts of `bench startup`:
+    // the node never answered). Initialise them here, on one thread, before any HTTP is served.
+    org.apache.pekko.http.javadsl.model.Uri.create("http://localhost/");
     ServerBinding http = null;
     String previousAdminKey = config.getString("galley.admin-key-previous");
     String adminKey = null;
