@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -46,14 +47,15 @@ public final class NodeLease {
     long uid = cluster.selfMember().uniqueAddress().longUid();
     Set<String> roles = cluster.selfMember().getRoles();
     String serverName = Roles.serverName(roles).orElse(address);
-    boolean[] stopping = {false};
+    // Set by the shutdown task on another thread, read by the actor.
+    AtomicBoolean stopping = new AtomicBoolean();
     system.systemActorOf(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.leaseInterval());
       boolean[] inFlight = {false};
       boolean[] warned = {false};
       return Behaviors.receive(Command.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
-            if (!inFlight[0] && !stopping[0] && mayRenew(cluster)) {
+            if (!inFlight[0] && !stopping.get() && mayRenew(cluster)) {
               inFlight[0] = true;
               ctx.pipeToSelf(CompletableFuture.runAsync(() -> leases.renew(address, uid, serverName, roles), blocking),
                   (ok, failure) -> new Renewed(failure));
@@ -74,7 +76,7 @@ public final class NodeLease {
     })), "galley-node-lease", org.apache.pekko.actor.typed.Props.empty());
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "galley-release-lease",
         () -> CompletableFuture.supplyAsync(() -> {
-          stopping[0] = true;
+          stopping.set(true);
           try {
             leases.release(address, uid);
           } catch (RuntimeException e) {
