@@ -55,7 +55,25 @@ final class InProcessNode implements AutoCloseable {
             pekko.actor.serialize-messages = on
             """.formatted(name, varDir, ADMIN_KEY, dbUrl, management)))
         .withFallback(ConfigFactory.load()).resolve();
-    return new InProcessNode(GalleyNode.start(config), dbUrl, management);
+    InProcessNode started = new InProcessNode(GalleyNode.start(config), dbUrl, management);
+    // Used once ready, as the multi-JVM tests do: the web part answers before the handler part
+    // has registered (TopIT saw no handler), and /ready waits for that and for the member to be Up.
+    try {
+      await("node " + name + " ready", Duration.ofSeconds(60), () -> {
+        try {
+          return get(started.management() + "/ready").statusCode() == 200;
+        } catch (IOException e) {
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      });
+    } catch (AssertionError | InterruptedException e) {
+      started.close();
+      throw e;
+    }
+    return started;
   }
 
   /** The HTTP API's base URL; only on a node with the web role. */
